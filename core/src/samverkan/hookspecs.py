@@ -1,0 +1,204 @@
+"""Hook specifications: the contract between the core and its plugins.
+
+A plugin is a module (or object) with functions marked ``@samverkan.hookimpl`` whose
+names are the hooks below. Municipality plugins implement :func:`municipality` and are
+called through a per-municipality view: when Stockholm is active, Linköping's hooks are
+not called, and vice versa. Plugins that do not implement :func:`municipality` (the
+built-in national rules, the TUI) are always on.
+
+Hooks named ``register_*`` receive a ``register`` callback; call it once per object.
+The core validates each object and reports a bad one with the plugin's name.
+See docs/writing-a-plugin.md for a complete example.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import click
+
+    from samverkan.lifecycle import GateContext
+    from samverkan.model import Notification
+    from samverkan.rules import (
+        AgreementSection,
+        DecisionAuthority,
+        FollowUpPolicy,
+        Municipality,
+    )
+    from samverkan.services import Services
+
+hookspec = pluggy.HookspecMarker("samverkan")
+hookimpl = pluggy.HookimplMarker("samverkan")
+
+
+# -------------------------------------------------------------------------
+# Identity
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def municipality() -> Municipality | None:
+    """Say which municipality this plugin speaks for, and list its guideline documents.
+
+    Implementing this hook makes a plugin a *municipality plugin*: its other hooks are
+    only called when its municipality is active (or explicitly compared).
+
+    :returns: a :class:`samverkan.rules.Municipality` whose ``key`` equals the plugin's
+        entry-point name. Stops at first non-None result.
+    """
+
+
+# -------------------------------------------------------------------------
+# Forms, checklists, gates
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def register_forms(register: Callable[[Any], None]) -> None:
+    """Register the collaboration forms the municipality offers, under their local names.
+
+    :param register: call with a :class:`samverkan.rules.FormOffer` per form. A form the
+        municipality does not offer may still be registered with ``offered=False`` and a
+        ``note`` saying where to turn instead.
+    """
+
+
+@hookspec
+def register_checks(register: Callable[[Any], None]) -> None:
+    """Register checklist items (:class:`samverkan.model.CheckItem`).
+
+    Each item names the forms it applies to (none: every form), whether it must be
+    answered before the decision, and whether ``not_met`` blocks the decision.
+
+    :param register: call with one :class:`~samverkan.model.CheckItem` per item.
+    """
+
+
+@hookspec
+def register_gates(register: Callable[[Any], None]) -> None:
+    """Register gates (:class:`samverkan.lifecycle.Gate`) that guard lifecycle transitions.
+
+    A gate's ``check`` receives a :class:`samverkan.lifecycle.GateContext` holding the
+    collaboration and all its records; it yields messages or findings. It must not touch
+    the database or keep state.
+
+    :param register: call with one :class:`~samverkan.lifecycle.Gate` per rule.
+    """
+
+
+@hookspec
+def register_record_kinds(register: Callable[[Any], None]) -> None:
+    """Register kinds of records the plugin keeps about collaborations.
+
+    The core stores them (with author and time, audited) and hands them to gates via
+    :meth:`GateContext.records_of`. Example: a consultation with a preparatory group.
+
+    :param register: call with a :class:`samverkan.rules.RecordKind`.
+    """
+
+
+# -------------------------------------------------------------------------
+# Decision, agreement, follow-up
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def decision_authority(form: str) -> DecisionAuthority | None:
+    """Say who decides on a collaboration of ``form`` (a manager or a board).
+
+    :param form: the form key.
+    :returns: a :class:`samverkan.rules.DecisionAuthority`, or None to leave it to the
+        core default (the responsible manager). Stops at first non-None result.
+    """
+
+
+@hookspec
+def agreement_sections(form: str) -> list[AgreementSection] | None:
+    """List the sections a written agreement of ``form`` must or should contain.
+
+    :param form: the form key.
+    :returns: a list of :class:`samverkan.rules.AgreementSection` (results of all
+        plugins are joined).
+    """
+
+
+@hookspec(firstresult=True)
+def follow_up_policy(form: str) -> FollowUpPolicy | None:
+    """Say how often and how a collaboration of ``form`` is followed up.
+
+    :param form: the form key.
+    :returns: a :class:`samverkan.rules.FollowUpPolicy`, or None for no schedule.
+        Stops at first non-None result.
+    """
+
+
+# -------------------------------------------------------------------------
+# Rules, reports, reactions
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def register_rules(register: Callable[[Any], None]) -> None:
+    """Register the municipality's rule texts per comparison topic.
+
+    :param register: call with a :class:`samverkan.rules.RuleText` whose ``topic`` is one
+        of :data:`samverkan.topics.TOPIC_KEYS`; give a normalised ``value`` where the rule
+        is comparable as a value.
+    """
+
+
+@hookspec
+def register_reports(register: Callable[[Any], None]) -> None:
+    """Register reports (:class:`samverkan.rules.Report`) the municipality needs.
+
+    :param register: call with a :class:`~samverkan.rules.Report`; its ``build`` is given
+        the :class:`samverkan.services.Services` to read through.
+    """
+
+
+@hookspec
+def lifecycle_event(event: str, context: GateContext) -> list[Notification] | None:
+    """React to a lifecycle event with notifications to write to the outbox.
+
+    Called inside the transaction that made the change, so the notification is stored
+    if and only if the change is.
+
+    :param event: ``"registered"`` (new initiative), ``"transition:<stage>"`` after a
+        collaboration reached ``<stage>``, ``"decision"`` after a decision was recorded.
+    :param context: the collaboration after the change, with its records.
+    :returns: a list of :class:`samverkan.model.Notification`, or None.
+    """
+
+
+@hookspec
+def load_demo(services: Services) -> None:
+    """Fill an empty database with the municipality's demo data, through the services.
+
+    :param services: services acting as the demo user on the target database.
+    """
+
+
+# -------------------------------------------------------------------------
+# Interfaces and commands (always-on plugins)
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def register_interfaces(register: Callable[[Any], None]) -> None:
+    """Register a user interface opened when ``samverkan`` runs without a command.
+
+    :param register: call with a :class:`samverkan.rules.Interface`.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add commands to the ``samverkan`` command-line group.
+
+    :param cli: the root :class:`click.Group`; add commands with ``cli.add_command``.
+    """

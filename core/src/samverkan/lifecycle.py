@@ -1,0 +1,312 @@
+"""Stages, transitions and the gates that guard them.
+
+A collaboration moves initiative → preparation → decided (or declined) → agreement →
+active → ended; informal collaborations go from decided straight to active because
+they have no written agreement. Every transition is evaluated by gates: the core's own
+(below) and those the municipality's plugin registers. A gate yields findings; a
+blocking finding stops the transition, an advisory one must be confirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from samverkan.errors import ValidationError
+from samverkan.model import FORMS, Source
+
+if TYPE_CHECKING:
+    from samverkan.model import (
+        Agreement,
+        CheckAnswer,
+        CheckItem,
+        Collaboration,
+        ConflictDeclaration,
+        Contribution,
+        Decision,
+        FollowUp,
+        Organisation,
+        Record,
+        Termination,
+    )
+    from samverkan.rules import DecisionAuthority
+
+STAGES = ("initiative", "preparation", "decided", "declined", "agreement", "active", "ended")
+FINAL_STAGES = ("declined", "ended")
+
+_NEXT: dict[str, tuple[str, ...]] = {
+    "initiative": ("preparation",),
+    "preparation": ("decided", "declined"),
+    "decided": ("agreement", "active"),
+    "agreement": ("active",),
+    "active": ("ended",),
+    "declined": (),
+    "ended": (),
+}
+
+
+def validate_stage(stage: str) -> str:
+    """Return ``stage`` or refuse it with the list of stage keys."""
+    if stage not in STAGES:
+        raise ValidationError(f"unknown stage {stage!r}; expected one of: {', '.join(STAGES)}", "stage")
+    return stage
+
+
+def next_stages(form: str, stage: str) -> tuple[str, ...]:
+    """The stages a collaboration of ``form`` can move to from ``stage``."""
+    written = FORMS[form].written_agreement
+    options = _NEXT[validate_stage(stage)]
+    if stage == "decided":
+        return ("agreement",) if written else ("active",)
+    return options
+
+
+def path(form: str, start: str, target: str) -> list[tuple[str, str]]:
+    """The transitions from ``start`` to ``target`` for ``form``, as (from, to) pairs.
+
+    :raises ValidationError: when ``target`` cannot be reached from ``start``.
+    """
+    validate_stage(target)
+    queue: deque[tuple[str, list[tuple[str, str]]]] = deque([(start, [])])
+    seen = {start}
+    while queue:
+        stage, steps = queue.popleft()
+        if stage == target:
+            return steps
+        for nxt in next_stages(form, stage):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append((nxt, [*steps, (stage, nxt)]))
+    raise ValidationError(
+        f"a {form} collaboration cannot go from {start!r} to {target!r}", "stage"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Findings, gates and what they see
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a gate found: blocking or advisory, naming its rule and source document."""
+
+    rule_id: str
+    message: str
+    source: Source
+    blocking: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output and the audit log."""
+        return {
+            "rule_id": self.rule_id,
+            "message": self.message,
+            "source": str(self.source),
+            "blocking": self.blocking,
+        }
+
+
+@dataclass
+class GateContext:
+    """Everything a gate may look at, read in one go before the gates run.
+
+    Gates are pure functions of this context: they never query the database, which keeps
+    them testable and keeps SQL inside the store.
+    """
+
+    collaboration: Collaboration
+    from_stage: str
+    to_stage: str
+    actor: str
+    organisations: list[Organisation] = field(default_factory=list)
+    checks: list[CheckItem] = field(default_factory=list)
+    answers: dict[str, CheckAnswer] = field(default_factory=dict)
+    decision: Decision | None = None
+    agreement: Agreement | None = None
+    contributions: list[Contribution] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    termination: Termination | None = None
+    records: list[Record] = field(default_factory=list)
+    conflicts: list[ConflictDeclaration] = field(default_factory=list)
+    authority: DecisionAuthority | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def form(self) -> str:
+        """The collaboration's form key."""
+        return self.collaboration.form
+
+    def records_of(self, kind: str) -> list[Record]:
+        """The plugin records of ``kind`` on this collaboration, oldest first."""
+        return [r for r in self.records if r.kind == kind]
+
+    def answer(self, check_id: str) -> CheckAnswer | None:
+        """The answer to ``check_id``, if any."""
+        return self.answers.get(check_id)
+
+
+GateCheck = Callable[[GateContext], Iterable["Finding | str"] | None]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A rule evaluated on a transition.
+
+    :param id: stable rule id, e.g. ``"stockholm.iop.consultation"``.
+    :param source: the document the rule comes from.
+    :param check: called with the :class:`GateContext`; yields messages (str, which become
+        findings with this gate's id, source and severity) or full :class:`Finding` objects.
+    :param to_stages: target stages the gate guards; empty means every transition.
+    :param forms: forms the gate applies to; empty means every form.
+    :param blocking: severity of the findings given as plain messages.
+    """
+
+    id: str
+    source: Source
+    check: GateCheck
+    description: str = ""
+    to_stages: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    blocking: bool = True
+
+    def applies(self, ctx: GateContext) -> bool:
+        """Whether this gate guards the transition in ``ctx``."""
+        return (not self.to_stages or ctx.to_stage in self.to_stages) and (
+            not self.forms or ctx.form in self.forms
+        )
+
+    def evaluate(self, ctx: GateContext) -> list[Finding]:
+        """Run the check and normalise what it yields into findings."""
+        if not self.applies(ctx):
+            return []
+        found: list[Finding] = []
+        for item in self.check(ctx) or ():
+            if isinstance(item, Finding):
+                found.append(item)
+            else:
+                found.append(Finding(self.id, str(item), self.source, self.blocking))
+        return found
+
+
+# ---------------------------------------------------------------------------
+# The core's own gates (municipality-neutral)
+# ---------------------------------------------------------------------------
+
+CORE_SOURCE = Source("samverkan: gemensamma grundregler för beslut och avtal")
+JAEV_SOURCE = Source("Förvaltningslagen (2017:900)", "16–18 §§ jäv")
+KL_JAEV_SOURCE = Source("Kommunallagen (2017:725)", "6 kap. 28–32 §§ jäv")
+
+
+def _checks_answered(ctx: GateContext) -> Iterable[Finding | str]:
+    for item in ctx.checks:
+        if not item.applies_to(ctx.form):
+            continue
+        answer = ctx.answers.get(item.id)
+        if answer is None:
+            if item.required:
+                yield Finding("core.checks.answered", f"Kontrollpunkten är obesvarad: {item.text} [{item.id}]", item.source)
+            continue
+        if answer.answer == "not_met":
+            yield Finding(
+                "core.checks.met", f"Kontrollpunkten är inte uppfylld: {item.text} [{item.id}]",
+                item.source, blocking=item.blocking_if_not_met,
+            )
+        if item.needs_note and not answer.note:
+            yield Finding("core.checks.note", f"Svaret saknar motivering: {item.text} [{item.id}]", item.source)
+
+
+def _decision_recorded(ctx: GateContext) -> Iterable[str]:
+    wanted = "start" if ctx.to_stage == "decided" else "decline"
+    if ctx.decision is None:
+        yield "Inget beslut är registrerat."
+    elif ctx.decision.outcome != wanted:
+        yield f"Beslutet gäller {ctx.decision.outcome!r}, inte {wanted!r}."
+
+
+def _decision_authority(ctx: GateContext) -> Iterable[Finding | str]:
+    if ctx.decision is None or ctx.authority is None:
+        return
+    required = ctx.authority
+    if ctx.decision.authority != required.kind:
+        who = "nämnden" if required.kind == "board" else "ansvarig chef enligt delegationsordningen"
+        yield Finding(
+            "core.decision.authority",
+            f"Beslutet ska fattas av {who} ({required.body or required.kind}).",
+            required.source,
+        )
+
+
+def _decider_not_conflicted(ctx: GateContext) -> Iterable[Finding]:
+    if ctx.decision is None:
+        return
+    org_ids = set(ctx.collaboration.organisation_ids)
+    for c in ctx.conflicts:
+        if c.user != ctx.decision.decided_by:
+            continue
+        if c.collaboration_id == ctx.collaboration.id or c.organisation_id in org_ids:
+            yield Finding(
+                "core.decision.jaev",
+                f"{c.user} har anmält jäv ({c.reason}) och får inte fatta beslutet.",
+                KL_JAEV_SOURCE,
+            )
+
+
+def _agreement_dates(ctx: GateContext) -> Iterable[str]:
+    a = ctx.agreement
+    if a is None:
+        yield "Inget avtal är registrerat."
+        return
+    if a.start is None:
+        yield "Avtalet saknar startdatum."
+    if a.end is None:
+        yield "Avtalet saknar slutdatum."
+    if a.signed_on is None:
+        yield "Avtalet saknar datum för undertecknande."
+
+
+def _termination_recorded(ctx: GateContext) -> Iterable[str]:
+    if ctx.termination is None:
+        yield "Inget beslut om avslut är registrerat (datum, typ och skäl)."
+
+
+def _agreement_started(ctx: GateContext) -> Iterable[str]:
+    if ctx.agreement and ctx.agreement.start and ctx.agreement.start > ctx.today:
+        yield f"Avtalsperioden börjar först {ctx.agreement.start.isoformat()}."
+
+
+CORE_GATES: tuple[Gate, ...] = (
+    Gate("core.checks", CORE_SOURCE, _checks_answered, "Checklistan är besvarad och uppfylld",
+         to_stages=("decided",)),
+    Gate("core.decision.recorded", CORE_SOURCE, _decision_recorded,
+         "Ett beslut med motivering finns", to_stages=("decided", "declined")),
+    Gate("core.decision.authority", CORE_SOURCE, _decision_authority,
+         "Beslutet fattas av den som delegationen kräver", to_stages=("decided", "declined")),
+    Gate("core.decision.jaev", KL_JAEV_SOURCE, _decider_not_conflicted,
+         "Beslutsfattaren har inte anmält jäv", to_stages=("decided", "declined")),
+    Gate("core.agreement.dates", CORE_SOURCE, _agreement_dates,
+         "Avtalet har start- och slutdatum", to_stages=("agreement",)),
+    Gate("core.agreement.started", CORE_SOURCE, _agreement_started,
+         "Avtalsperioden har börjat", to_stages=("active",), blocking=False),
+    Gate("core.termination.recorded", CORE_SOURCE, _termination_recorded,
+         "Avslutet är dokumenterat", to_stages=("ended",)),
+)
+
+
+def evaluate(gates: Iterable[Gate], ctx: GateContext, on_error: Callable[[Gate, Exception], None] | None = None) -> list[Finding]:
+    """Run every applicable gate on ``ctx`` and return all findings, blocking first.
+
+    A gate that raises is reported through ``on_error`` and turned into a blocking finding:
+    a rule that cannot be evaluated must not be silently passed.
+    """
+    findings: list[Finding] = []
+    for gate in gates:
+        try:
+            findings.extend(gate.evaluate(ctx))
+        except Exception as exc:  # a broken plugin gate must not hide the others
+            if on_error:
+                on_error(gate, exc)
+            findings.append(Finding(gate.id, f"Regeln kunde inte prövas: {type(exc).__name__}: {exc}", gate.source))
+    return sorted(findings, key=lambda f: (not f.blocking, f.rule_id))

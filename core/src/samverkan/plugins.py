@@ -1,0 +1,320 @@
+"""Plugin loading and per-municipality views.
+
+:func:`get_plugin_manager` builds the manager once: the hook specifications, the
+built-in plugins (:data:`DEFAULT_PLUGINS`), then every entry point in the ``samverkan``
+group, each loaded under its own ``try`` so that a broken plugin is reported by name
+and the others keep working. ``SAMVERKAN_LOAD_PLUGINS`` (comma-separated entry-point
+names) restricts which entry points are loaded.
+
+:class:`MunicipalityView` calls hooks for one municipality: its own plugin plus the
+always-on plugins (those that do not implement ``municipality``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from samverkan import hookspecs
+from samverkan.errors import SamverkanError, ValidationError
+from samverkan.lifecycle import CORE_GATES, Gate
+from samverkan.model import FORM_KEYS, CheckItem
+from samverkan.rules import (
+    AgreementSection,
+    DecisionAuthority,
+    FollowUpPolicy,
+    FormOffer,
+    Interface,
+    Municipality,
+    RecordKind,
+    Report,
+    RuleText,
+)
+from samverkan.topics import TOPIC_KEYS
+
+ENTRY_POINT_GROUP = "samverkan"
+DEFAULT_PLUGINS = ("samverkan.national",)
+
+
+@dataclass
+class PluginStatus:
+    """What happened when a plugin was loaded (shown by ``samverkan plugins``)."""
+
+    name: str
+    distribution: str = ""
+    version: str = ""
+    ok: bool = True
+    error: str = ""
+    municipality: Municipality | None = None
+
+
+@dataclass
+class PluginProblem:
+    """A plugin raised in a hook or registered an invalid object."""
+
+    plugin: str
+    hook: str
+    error: str
+
+
+@dataclass
+class Registry:
+    """The plugin manager plus what loading it found out."""
+
+    pm: pluggy.PluginManager
+    statuses: dict[str, PluginStatus] = field(default_factory=dict)
+    problems: list[PluginProblem] = field(default_factory=list)
+
+    def municipalities(self) -> dict[str, Municipality]:
+        """Installed municipality plugins that loaded, by key, sorted by key."""
+        return {
+            k: s.municipality
+            for k, s in sorted(self.statuses.items())
+            if s.ok and s.municipality is not None
+        }
+
+    def view(self, key: str) -> MunicipalityView:
+        """A view that calls hooks for municipality ``key`` plus the always-on plugins.
+
+        :raises SamverkanError: naming the installed municipalities when ``key`` is not one.
+        """
+        munis = self.municipalities()
+        if key not in munis:
+            installed = ", ".join(munis) or "none"
+            raise SamverkanError(
+                f"no municipality plugin {key!r} is installed (installed: {installed})"
+            )
+        return MunicipalityView(self, key, munis[key])
+
+    def always_on(self) -> MunicipalityView:
+        """A view over the always-on plugins only (no municipality)."""
+        return MunicipalityView(self, None, None)
+
+    def interfaces(self) -> dict[str, Interface]:
+        """User interfaces registered by always-on plugins."""
+        found: dict[str, Interface] = {}
+        self.always_on()._register("register_interfaces", Interface, lambda i: found.setdefault(i.key, i))
+        return found
+
+
+_REGISTRY: Registry | None = None
+
+
+def get_plugin_manager() -> Registry:
+    """Build (once) and return the registry of loaded plugins."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = _build()
+    return _REGISTRY
+
+
+def reset_plugin_manager() -> None:
+    """Forget the loaded plugins so the next call reloads them (for tests)."""
+    global _REGISTRY
+    _REGISTRY = None
+
+
+def _build() -> Registry:
+    pm = pluggy.PluginManager("samverkan")
+    pm.add_hookspecs(hookspecs)
+    registry = Registry(pm)
+    for modname in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(modname), name=modname)
+    wanted = os.environ.get("SAMVERKAN_LOAD_PLUGINS")
+    allowed = {n.strip() for n in wanted.split(",") if n.strip()} if wanted is not None else None
+    seen: set[str] = set()
+    for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        if ep.name in seen or (allowed is not None and ep.name not in allowed):
+            continue
+        seen.add(ep.name)
+        status = PluginStatus(ep.name)
+        if ep.dist is not None:
+            status.distribution, status.version = ep.dist.name, ep.dist.version
+        registry.statuses[ep.name] = status
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+        except Exception as exc:  # any import-time failure is the plugin's, not ours
+            status.ok, status.error = False, _describe(exc)
+            continue
+        if pm.get_hookcallers(plugin) and _implements(pm, ep.name, "municipality"):
+            try:
+                muni = getattr(plugin, "municipality")()
+                if not isinstance(muni, Municipality):
+                    raise TypeError(f"municipality() returned {type(muni).__name__}, not Municipality")
+                if muni.key != ep.name:
+                    raise ValueError(f"municipality key {muni.key!r} differs from entry point name {ep.name!r}")
+                status.municipality = muni
+            except Exception as exc:
+                status.ok, status.error = False, _describe(exc)
+                pm.unregister(name=ep.name)
+    return registry
+
+
+def _implements(pm: pluggy.PluginManager, plugin_name: str, hook: str) -> bool:
+    return any(i.plugin_name == plugin_name for i in getattr(pm.hook, hook).get_hookimpls())
+
+
+def _describe(exc: BaseException) -> str:
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+class MunicipalityView:
+    """Calls hooks for one municipality plus the always-on plugins, safely.
+
+    Every hook implementation is called on its own: one that raises is recorded in
+    :attr:`Registry.problems` with the plugin's name, and the others still answer.
+    """
+
+    def __init__(self, registry: Registry, key: str | None, muni: Municipality | None):
+        self.registry = registry
+        self.key = key
+        self.municipality = muni
+        others = [
+            registry.pm.get_plugin(k)
+            for k in registry.municipalities()
+            if k != key and registry.pm.get_plugin(k) is not None
+        ]
+        self._others = others
+        self._cache: dict[str, Any] = {}
+
+    # -- calling --------------------------------------------------------------
+
+    def call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook`` on the plugins of this view; return (plugin name, result) pairs.
+
+        Results of None are left out. Implementations run in pluggy's order (last
+        registered first); an implementation that raises is reported and skipped.
+        """
+        caller = self.registry.pm.subset_hook_caller(hook, remove_plugins=self._others)
+        results: list[tuple[str, Any]] = []
+        for impl in reversed(caller.get_hookimpls()):
+            args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
+            try:
+                result = impl.function(**args)
+            except Exception as exc:
+                self._problem(impl.plugin_name, hook, exc)
+                continue
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def first(self, hook: str, **kwargs: Any) -> Any:
+        """The first non-None result of ``hook`` (plugin before built-ins), or None."""
+        results = self.call(hook, **kwargs)
+        return results[0][1] if results else None
+
+    def _problem(self, plugin: str, hook: str, exc: BaseException | str) -> None:
+        text = exc if isinstance(exc, str) else _describe(exc)
+        problem = PluginProblem(plugin, hook, text)
+        if problem not in self.registry.problems:
+            self.registry.problems.append(problem)
+
+    def _register(self, hook: str, kind: type | tuple[type, ...], sink: Callable[[Any], Any], **kwargs: Any) -> None:
+        caller = self.registry.pm.subset_hook_caller(hook, remove_plugins=self._others)
+        for impl in reversed(caller.get_hookimpls()):
+            def register(obj: Any, _plugin: str = impl.plugin_name) -> None:
+                if not isinstance(obj, kind):
+                    raise ValidationError(f"{_plugin}: {hook} registered {obj!r}, expected {kind}")
+                sink(obj)
+            args = {name: (register if name == "register" else kwargs.get(name)) for name in impl.argnames}
+            try:
+                impl.function(**args)
+            except Exception as exc:
+                self._problem(impl.plugin_name, hook, exc)
+
+    def _collect(self, hook: str, kind: type, key: Callable[[Any], str], validate: Callable[[Any], None] | None = None) -> list[Any]:
+        if hook not in self._cache:
+            items: dict[str, Any] = {}
+
+            def sink(obj: Any) -> None:
+                if validate:
+                    validate(obj)
+                k = key(obj)
+                if k in items:
+                    raise ValidationError(f"{hook}: duplicate id {k!r}")
+                items[k] = obj
+
+            self._register(hook, kind, sink)
+            self._cache[hook] = list(items.values())
+        return self._cache[hook]
+
+    # -- what the core asks for ----------------------------------------------
+
+    def forms(self) -> list[FormOffer]:
+        """The forms the municipality registered, in the core's form order."""
+        offers = self._collect("register_forms", FormOffer, lambda f: f.form)
+        return sorted(offers, key=lambda f: FORM_KEYS.index(f.form))
+
+    def form(self, key: str) -> FormOffer | None:
+        """The municipality's offer for form ``key``, if it registered one."""
+        return next((f for f in self.forms() if f.form == key), None)
+
+    def checks(self, form: str | None = None) -> list[CheckItem]:
+        """Checklist items (national and local); only those for ``form`` when given."""
+        items = self._collect("register_checks", CheckItem, lambda c: c.id)
+        return [c for c in items if form is None or c.applies_to(form)]
+
+    def gates(self) -> list[Gate]:
+        """The core's gates followed by every plugin gate of this view."""
+        return [*CORE_GATES, *self._collect("register_gates", Gate, lambda g: g.id)]
+
+    def record_kinds(self) -> dict[str, RecordKind]:
+        """Plugin record kinds by key."""
+        return {k.key: k for k in self._collect("register_record_kinds", RecordKind, lambda k: k.key)}
+
+    def rules(self) -> list[RuleText]:
+        """Rule texts per comparison topic, in topic order then id."""
+
+        def validate(rule: RuleText) -> None:
+            if rule.topic not in TOPIC_KEYS:
+                raise ValidationError(f"rule {rule.id}: unknown topic {rule.topic!r}")
+
+        rules = self._collect("register_rules", RuleText, lambda r: r.id, validate)
+        return sorted(rules, key=lambda r: (TOPIC_KEYS.index(r.topic), r.id))
+
+    def reports(self) -> dict[str, Report]:
+        """Reports by key."""
+        return {r.key: r for r in self._collect("register_reports", Report, lambda r: r.key)}
+
+    def decision_authority(self, form: str) -> DecisionAuthority:
+        """Who decides for ``form``; the responsible manager unless the plugin says otherwise."""
+        found = self.first("decision_authority", form=form)
+        if isinstance(found, DecisionAuthority):
+            return found
+        from samverkan.lifecycle import CORE_SOURCE
+
+        return DecisionAuthority("manager", "ansvarig chef", CORE_SOURCE)
+
+    def follow_up_policy(self, form: str) -> FollowUpPolicy | None:
+        """The follow-up policy for ``form``, if the municipality sets one."""
+        found = self.first("follow_up_policy", form=form)
+        return found if isinstance(found, FollowUpPolicy) else None
+
+    def agreement_sections(self, form: str) -> list[AgreementSection]:
+        """Sections an agreement of ``form`` must or should contain, from every plugin."""
+        sections: list[AgreementSection] = []
+        for _plugin, result in self.call("agreement_sections", form=form):
+            sections.extend(s for s in result if isinstance(s, AgreementSection))
+        return sections
+
+    def notifications(self, event: str, context: Any) -> list[Any]:
+        """Notifications the plugins want sent for ``event``."""
+        out: list[Any] = []
+        for _plugin, result in self.call("lifecycle_event", event=event, context=context):
+            out.extend(result)
+        return out
+
+
+def plugin_names(registry: Registry) -> Iterable[str]:
+    """Names of every registered plugin, built-ins included."""
+    return [name for name, _ in registry.pm.list_name_plugin()]

@@ -1,0 +1,521 @@
+"""Use cases shared by the TUI and the CLI.
+
+Each public method takes effect as the acting user, validates its input, runs the gates
+where the lifecycle is concerned, and writes its change together with the audit event
+(and any notification plugins ask for) in one transaction. Interfaces call these
+methods and nothing below them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from samverkan import lifecycle
+from samverkan.errors import (
+    NotFound,
+    PermissionDenied,
+    SamverkanError,
+    TransitionRefused,
+    ValidationError,
+)
+from samverkan.lifecycle import Finding, GateContext
+from samverkan.model import (
+    ANSWERS,
+    Agreement,
+    CheckAnswer,
+    CheckItem,
+    Collaboration,
+    ConflictDeclaration,
+    Contribution,
+    Decision,
+    FollowUp,
+    Organisation,
+    Record,
+    Termination,
+    clean_text,
+    parse_date,
+    validate_form,
+)
+from samverkan.plugins import MunicipalityView, Registry, get_plugin_manager
+from samverkan.rules import RecordKind, ReportTable
+from samverkan.store import Store
+from samverkan.store.store import CollabQuery
+
+
+class ConfirmationNeeded(TransitionRefused):
+    """Only advisory findings stand in the way: the user must confirm them explicitly."""
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (clamped to the month's last day)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class Services:
+    """The use cases, bound to one database, one municipality and one acting user."""
+
+    def __init__(self, store: Store, actor: str, origin: str = "local",
+                 registry: Registry | None = None, today: dt.date | None = None):
+        self.store = store
+        self.actor = clean_text(actor, "user", required=True, max_length=100)
+        self.origin = origin
+        self.registry = registry or get_plugin_manager()
+        self._today = today
+        self._view: MunicipalityView | None = None
+
+    @classmethod
+    def open(cls, path: str | Path, actor: str, origin: str = "local", **kwargs: Any) -> Services:
+        """Open the database at ``path`` (migrating it) and bind services to it."""
+        return cls(Store.open(path), actor, origin, **kwargs)
+
+    @property
+    def today(self) -> dt.date:
+        """Today's date (fixed in tests)."""
+        return self._today or dt.date.today()
+
+    def _tx(self):
+        return self.store.transaction(self.actor, self.origin)
+
+    # -- municipality ----------------------------------------------------------
+
+    @property
+    def municipality_key(self) -> str | None:
+        """The key of the municipality this database belongs to (None before init)."""
+        return self.store.get_meta("municipality")
+
+    @property
+    def view(self) -> MunicipalityView:
+        """The plugin view of this database's municipality."""
+        if self._view is None:
+            key = self.municipality_key
+            if not key:
+                raise SamverkanError(
+                    f"{self.store.path} has no municipality yet; run `samverkan init --municipality KEY`"
+                )
+            self._view = self.registry.view(key)
+        return self._view
+
+    def set_municipality(self, key: str) -> None:
+        """Record which municipality this database belongs to (refused once data exists for another)."""
+        self.registry.view(key)  # refuses a key that is not installed
+        current = self.municipality_key
+        if current and current != key and not self.store.is_empty():
+            raise ValidationError(
+                f"this database belongs to {current!r} and holds data; use a new database for {key!r}",
+                "municipality",
+            )
+        with self._tx():
+            self.store.set_meta("municipality", key)
+        self._view = None
+
+    # -- organisations ---------------------------------------------------------
+
+    def register_organisation(self, name: str, orgnr: str, legal_form: str = "ideell förening",
+                              contact: str = "", is_example: bool = False) -> Organisation:
+        """Register an organisation (validated organisation number, unique)."""
+        org = Organisation(name=name, orgnr=orgnr, legal_form=legal_form, contact=contact,
+                           is_example=is_example)
+        with self._tx():
+            return self.store.insert_organisation(org)
+
+    def organisation(self, ref: int | str) -> Organisation:
+        """The organisation by id or organisation number."""
+        text = str(ref).strip()
+        if text.isdigit() and len(text) < 10:
+            return self.store.get_organisation(int(text))
+        from samverkan.model import validate_orgnr
+
+        found = self.store.find_organisation(validate_orgnr(text))
+        if found is None:
+            raise NotFound(f"no organisation with organisation number {text}")
+        return found
+
+    def organisations(self, search: str = "", limit: int = 100, offset: int = 0) -> list[Organisation]:
+        """One page of organisations by name."""
+        return self.store.list_organisations(search, limit, offset)
+
+    def count_organisations(self, search: str = "") -> int:
+        """How many organisations match ``search``."""
+        return self.store.count_organisations(search)
+
+    def update_organisation(self, org_id: int, version: int, **changes: Any) -> Organisation:
+        """Change an organisation if nobody else changed it since ``version``."""
+        with self._tx():
+            return self.store.update_organisation(org_id, version, changes)
+
+    def check_history(self, org_id: int) -> list[dict[str, Any]]:
+        """Every check answered on the organisation's collaborations, newest first."""
+        rows = []
+        for c in self.collaborations(CollabQuery(organisation_id=org_id, limit=10_000)):
+            for a in self.store.answers(c["id"]).values():
+                rows.append({"collaboration_id": c["id"], "title": c["title"], **asdict(a)})
+        return sorted(rows, key=lambda r: r["answered_at"], reverse=True)
+
+    # -- collaborations ----------------------------------------------------------
+
+    def register_initiative(self, title: str, form: str, organisations: list[int | str],
+                            initiator: str = "organisation", **fields: Any) -> Collaboration:
+        """Register a new initiative to collaborate (stage ``initiative``)."""
+        validate_form(form)
+        offer = self.view.form(form)
+        if offer is not None and not offer.offered:
+            raise ValidationError(f"{offer.name}: {offer.note or 'not offered here'}", "form")
+        if not organisations:
+            raise ValidationError("a collaboration needs at least one organisation", "org")
+        org_ids = [self.organisation(ref).id for ref in organisations]
+        collab = Collaboration(title=title, form=form, organisation_ids=org_ids,
+                               initiator=initiator, **fields)
+        with self._tx():
+            collab = self.store.insert_collaboration(collab)
+            self._notify("registered", collab.id, "initiative")
+        return collab
+
+    def collaboration(self, collab_id: int) -> Collaboration:
+        """The collaboration with ``collab_id``."""
+        return self.store.get_collaboration(int(collab_id))
+
+    def update_collaboration(self, collab_id: int, version: int, **changes: Any) -> Collaboration:
+        """Edit a collaboration's descriptive fields (not its stage) if still at ``version``."""
+        if "stage" in changes:
+            raise ValidationError("the stage changes only through a transition", "stage")
+        with self._tx():
+            return self.store.update_collaboration(collab_id, version, changes)
+
+    def collaborations(self, query: CollabQuery | None = None) -> list[dict[str, Any]]:
+        """One page of collaborations as rows."""
+        return self.store.list_collaborations(query or CollabQuery())
+
+    def count_collaborations(self, query: CollabQuery | None = None) -> int:
+        """How many collaborations match ``query``."""
+        return self.store.count_collaborations(query or CollabQuery())
+
+    def units(self) -> list[str]:
+        """The responsible units in use."""
+        return self.store.units()
+
+    def detail(self, collab_id: int) -> dict[str, Any]:
+        """Everything about one collaboration, for a detail view."""
+        c = self.collaboration(collab_id)
+        form = self.view.form(c.form)
+        return {
+            "collaboration": c,
+            "form_name": form.name if form else c.form,
+            "organisations": [self.store.get_organisation(i) for i in c.organisation_ids],
+            "checks": self.view.checks(c.form),
+            "answers": self.store.answers(c.id),
+            "decision": self.store.decision(c.id),
+            "agreement": self.store.agreement(c.id),
+            "contributions": self.store.contributions(c.id),
+            "follow_ups": self.store.follow_ups(c.id),
+            "termination": self.store.termination(c.id),
+            "records": self.store.records(c.id),
+            "next_stages": lifecycle.next_stages(c.form, c.stage),
+            "events": self.store.events(entity="collaboration", entity_id=c.id, limit=200),
+            "outbox": self.store.outbox(collab_id=c.id),
+        }
+
+    @staticmethod
+    def _refuse_closed(c: Collaboration) -> None:
+        if c.stage in lifecycle.FINAL_STAGES:
+            raise ValidationError(f"collaboration {c.id} is {c.stage}; it can no longer be changed", "stage")
+
+    # -- checklist, conflicts, records -------------------------------------------
+
+    def checklist(self, collab_id: int) -> list[tuple[CheckItem, CheckAnswer | None]]:
+        """The checklist of a collaboration's form with the answers so far."""
+        c = self.collaboration(collab_id)
+        answers = self.store.answers(c.id)
+        return [(item, answers.get(item.id)) for item in self.view.checks(c.form)]
+
+    def answer_check(self, collab_id: int, check_id: str, answer: str, note: str = "") -> CheckAnswer:
+        """Answer one check item (met / not_met / not_applicable) with an optional note."""
+        c = self.collaboration(collab_id)
+        items = {i.id: i for i in self.view.checks(c.form)}
+        if check_id not in items:
+            raise ValidationError(f"{check_id!r} is not on the checklist for {c.form}", "check")
+        if answer not in ANSWERS:
+            raise ValidationError(f"answer must be one of {', '.join(ANSWERS)}", "answer")
+        self._refuse_closed(c)
+        item = items[check_id]
+        if item.needs_note and not (note or "").strip():
+            raise ValidationError(f"{check_id}: this check needs a motivation in the note", "note")
+        a = CheckAnswer(c.id, check_id, answer, note, answered_by=self.actor)
+        with self._tx():
+            return self.store.upsert_answer(a)
+
+    def declare_conflict(self, reason: str, collaboration_id: int | None = None,
+                         organisation_id: int | None = None) -> ConflictDeclaration:
+        """Declare that the acting user has a conflict of interest (jäv)."""
+        decl = ConflictDeclaration(self.actor, reason, collaboration_id, organisation_id)
+        if collaboration_id is not None:
+            self.collaboration(collaboration_id)
+        if organisation_id is not None:
+            self.store.get_organisation(organisation_id)
+        with self._tx():
+            return self.store.insert_conflict(decl)
+
+    def conflicts_of(self, user: str | None = None) -> list[ConflictDeclaration]:
+        """Conflict declarations of ``user`` (default: the acting user)."""
+        return self.store.conflicts(user=user or self.actor)
+
+    def add_record(self, collab_id: int, kind: str, data: dict[str, Any]) -> Record:
+        """Store a plugin-defined record (validated against its registered kind)."""
+        c = self.collaboration(collab_id)
+        kinds = self.view.record_kinds()
+        if kind not in kinds:
+            raise ValidationError(
+                f"unknown record kind {kind!r}; this municipality keeps: {', '.join(kinds) or 'none'}", "kind")
+        clean = _validate_record(kinds[kind], data)
+        with self._tx():
+            record = self.store.insert_record(Record(c.id, kind, clean, recorded_by=self.actor))
+            self._notify(f"record:{kind}", c.id)
+            return record
+
+    def set_contributions(self, collab_id: int, items: list[dict[str, Any]]) -> list[Contribution]:
+        """Replace each party's yearly contributions (whole kronor per category)."""
+        c = self.collaboration(collab_id)
+        contributions = [Contribution(collaboration_id=c.id, **item) for item in items]
+        with self._tx():
+            self.store.replace_contributions(c.id, contributions)
+        return contributions
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def context(self, collab_id: int, to_stage: str, *, decision: Decision | None = None,
+                termination: Termination | None = None) -> GateContext:
+        """Read everything the gates need for moving ``collab_id`` to ``to_stage``."""
+        c = self.collaboration(collab_id)
+        org_ids = c.organisation_ids
+        return GateContext(
+            collaboration=c, from_stage=c.stage, to_stage=to_stage, actor=self.actor,
+            organisations=[self.store.get_organisation(i) for i in org_ids],
+            checks=self.view.checks(c.form), answers=self.store.answers(c.id),
+            decision=decision or self.store.decision(c.id), agreement=self.store.agreement(c.id),
+            contributions=self.store.contributions(c.id), follow_ups=self.store.follow_ups(c.id),
+            termination=termination or self.store.termination(c.id),
+            records=self.store.records(c.id), conflicts=self.store.conflicts(c.id, org_ids),
+            authority=self.view.decision_authority(c.form), today=self.today,
+        )
+
+    def evaluate(self, ctx: GateContext) -> list[Finding]:
+        """Run every gate of the view on ``ctx``."""
+        return lifecycle.evaluate(self.view.gates(), ctx,
+                                  on_error=lambda g, e: self.view._problem(g.id, "gate", e))
+
+    def check(self, collab_id: int, to_stage: str) -> list[tuple[str, str, list[Finding]]]:
+        """Every finding between the collaboration and ``to_stage``, per transition on the way.
+
+        Later transitions are evaluated on today's data, so they show what is still missing.
+        """
+        c = self.collaboration(collab_id)
+        steps = lifecycle.path(c.form, c.stage, lifecycle.validate_stage(to_stage))
+        out = []
+        for frm, to in steps:
+            ctx = self.context(c.id, to)
+            ctx.from_stage = frm
+            ctx.collaboration.stage = frm
+            out.append((frm, to, self.evaluate(ctx)))
+        return out
+
+    def advance(self, collab_id: int, to_stage: str, *, version: int | None = None,
+                confirm: bool = False) -> tuple[Collaboration, list[Finding]]:
+        """Move a collaboration one step to ``to_stage`` if its gates allow.
+
+        :param version: the version the user saw; a stale one is refused.
+        :param confirm: the user confirmed the advisory findings (recorded in the audit log).
+        :raises TransitionRefused: with every finding when one blocks.
+        :raises ConfirmationNeeded: when only advisory findings stand and ``confirm`` is False.
+        """
+        with self._tx():
+            return self._advance(collab_id, to_stage, version=version, confirm=confirm)
+
+    def _advance(self, collab_id: int, to_stage: str, *, version: int | None, confirm: bool,
+                 decision: Decision | None = None, termination: Termination | None = None
+                 ) -> tuple[Collaboration, list[Finding]]:
+        c = self.collaboration(collab_id)
+        lifecycle.validate_stage(to_stage)
+        if to_stage not in lifecycle.next_stages(c.form, c.stage):
+            allowed = ", ".join(lifecycle.next_stages(c.form, c.stage)) or "none (final stage)"
+            raise ValidationError(
+                f"collaboration {c.id} is at {c.stage!r}; it can move to: {allowed}", "stage")
+        ctx = self.context(c.id, to_stage, decision=decision, termination=termination)
+        findings = self.evaluate(ctx)
+        blocking = [f for f in findings if f.blocking]
+        if blocking:
+            raise TransitionRefused(
+                f"collaboration {c.id} cannot move to {to_stage!r}: {len(blocking)} blocking finding(s)",
+                findings)
+        if findings and not confirm:
+            raise ConfirmationNeeded(
+                f"collaboration {c.id} can move to {to_stage!r} once the advisory findings are confirmed",
+                findings)
+        if decision is not None:
+            self.store.insert_decision(decision)
+        if termination is not None:
+            self.store.insert_termination(termination)
+        after = self.store.update_collaboration(
+            c.id, c.version if version is None else version, {"stage": to_stage},
+            action=f"transition.{c.stage}.{to_stage}")
+        if findings:
+            self.store.audit("transition.confirm_advisory", "collaboration", c.id, None,
+                             {"to": to_stage, "findings": [f.as_dict() for f in findings]})
+        if to_stage == "active":
+            self.store.set_next_follow_up(c.id, self._next_due(after))
+        elif to_stage in lifecycle.FINAL_STAGES:
+            self.store.set_next_follow_up(c.id, None)
+        self._notify(f"transition:{to_stage}", c.id, to_stage)
+        return self.collaboration(c.id), findings
+
+    def decide(self, collab_id: int, outcome: str, motivation: str, considerations: str = "", *,
+               policy_link: str = "", decided_on: Any = None, meeting_date: Any = None,
+               minute_paragraph: str = "", version: int | None = None,
+               confirm: bool = False) -> tuple[Collaboration, list[Finding]]:
+        """Record the decision to start or decline and move to ``decided`` / ``declined``.
+
+        The acting user is the decider. Whether a manager or the board decides follows the
+        municipality's delegation (:meth:`MunicipalityView.decision_authority`); a board
+        decision needs its meeting date and minute paragraph. The decision is stored only
+        if the transition is allowed.
+        """
+        c = self.collaboration(collab_id)
+        authority = self.view.decision_authority(c.form)
+        org_ids = c.organisation_ids
+        conflicts = [d for d in self.store.conflicts(c.id, org_ids, user=self.actor)]
+        if conflicts:
+            with self._tx():
+                self.store.audit("decision.refused_jaev", "collaboration", c.id, None,
+                                 {"user": self.actor, "reason": conflicts[0].reason})
+            raise PermissionDenied(
+                f"{self.actor} has declared a conflict of interest ({conflicts[0].reason}) "
+                f"and may not decide on collaboration {c.id}")
+        decision = Decision(
+            collaboration_id=c.id, outcome=outcome, decided_by=self.actor,
+            authority=authority.kind, body=authority.body, motivation=motivation,
+            considerations=considerations, policy_link=policy_link or c.policy_link,
+            decided_on=decided_on or self.today, meeting_date=meeting_date,
+            minute_paragraph=minute_paragraph)
+        target = "decided" if outcome == "start" else "declined"
+        with self._tx():
+            result = self._advance(c.id, target, version=version, confirm=confirm, decision=decision)
+            self._notify("decision", c.id, outcome)
+            return result
+
+    def record_agreement(self, collab_id: int, *, signed_on: Any, start: Any, end: Any,
+                         goals: str = "", sections: dict[str, str] | None = None) -> Agreement:
+        """Record the signed agreement (period, measurable goals, sections)."""
+        c = self.collaboration(collab_id)
+        if not validate_form(c.form).written_agreement:
+            raise ValidationError("informal collaborations have no written agreement", "form")
+        if c.stage not in ("decided", "agreement"):
+            raise ValidationError(
+                f"an agreement is recorded after the decision (collaboration {c.id} is at {c.stage!r})", "stage")
+        agreement = Agreement(c.id, signed_on, start, end, goals, sections or {}, signed_by=self.actor)
+        with self._tx():
+            return self.store.upsert_agreement(agreement)
+
+    def record_follow_up(self, collab_id: int, summary: str, *, done_on: Any = None,
+                         goals_met: str = "", evaluation: dict[str, Any] | None = None) -> FollowUp:
+        """Record a follow-up of an active collaboration; the policy may compute figures (SROI)."""
+        c = self.collaboration(collab_id)
+        if c.stage != "active":
+            raise ValidationError(f"only active collaborations are followed up (this one is {c.stage!r})", "stage")
+        data = dict(evaluation or {})
+        policy = self.view.follow_up_policy(c.form)
+        if policy and policy.evaluate and data:
+            data = {**data, **policy.evaluate(data)}
+        follow_up = FollowUp(c.id, done_on or self.today, summary, goals_met, data, self.actor)
+        with self._tx():
+            self.store.insert_follow_up(follow_up)
+            self.store.set_next_follow_up(c.id, self._next_due(c, extra=follow_up))
+        return follow_up
+
+    def end(self, collab_id: int, reason: str, *, kind: str = "terminated", ended_on: Any = None,
+            procurement_unit_involved: bool = False, version: int | None = None,
+            confirm: bool = False) -> tuple[Collaboration, list[Finding]]:
+        """End an active collaboration (expired or terminated), recording the reason."""
+        termination = Termination(collab_id, ended_on or self.today, kind, reason,
+                                  procurement_unit_involved, decided_by=self.actor)
+        with self._tx():
+            return self._advance(collab_id, "ended", version=version, confirm=confirm,
+                                 termination=termination)
+
+    def _next_due(self, c: Collaboration, extra: FollowUp | None = None) -> dt.date | None:
+        policy = self.view.follow_up_policy(c.form)
+        if policy is None:
+            return None
+        done = [f.done_on for f in self.store.follow_ups(c.id)] + ([extra.done_on] if extra else [])
+        if done:
+            base = max(done)
+        else:
+            agreement = self.store.agreement(c.id)
+            decision = self.store.decision(c.id)
+            base = (agreement and agreement.start) or (decision and decision.decided_on) or c.start or self.today
+        return add_months(base, policy.interval_months)
+
+    def overdue(self, on: dt.date | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """Active collaborations whose next follow-up is past due."""
+        return self.collaborations(CollabQuery(overdue_on=on or self.today, sort="next_follow_up", limit=limit))
+
+    # -- plugins: notifications, reports ----------------------------------------
+
+    def _notify(self, event: str, collab_id: int, to_stage: str = "") -> None:
+        ctx = self.context(collab_id, to_stage or self.collaboration(collab_id).stage)
+        for n in self.view.notifications(event, ctx):
+            n.collaboration_id = n.collaboration_id or collab_id
+            n.reason = n.reason or event
+            self.store.insert_notification(n)
+
+    def report(self, key: str) -> ReportTable:
+        """Build the municipality's report ``key``."""
+        reports = self.view.reports()
+        if key not in reports:
+            raise NotFound(f"no report {key!r}; available: {', '.join(reports) or 'none'}")
+        return reports[key].build(self)
+
+    # -- audit, backup -------------------------------------------------------------
+
+    def events(self, **filters: Any) -> list[Any]:
+        """Audit events (read-only), filtered as :meth:`Store.events`."""
+        return self.store.events(**filters)
+
+    def verify_audit(self, expect: tuple[int, str] | None = None):
+        """Verify the audit chain (optionally against an earlier head and count)."""
+        return self.store.verify_chain(expect)
+
+    def backup(self, dest: str | Path) -> dict[str, Any]:
+        """Back up the database online and write its manifest; the backup is audited."""
+        manifest = self.store.backup(dest)
+        with self._tx():
+            self.store.audit("backup", "database", str(self.store.path), None,
+                             {"dest": str(dest), "events": manifest["events"], "head": manifest["head"]})
+        return manifest
+
+
+def _validate_record(kind: RecordKind, data: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    known = {f.key for f in kind.fields}
+    unknown = set(data) - known
+    if unknown:
+        raise ValidationError(f"{kind.key}: unknown field(s) {', '.join(sorted(unknown))}", sorted(unknown)[0])
+    for f in kind.fields:
+        value = data.get(f.key)
+        if f.kind == "date":
+            d = parse_date(value, f.key)
+            value = d.isoformat() if d else None
+        elif f.kind == "bool":
+            value = bool(value) if value not in (None, "") else None
+        elif f.kind == "choice":
+            if value not in (None, "") and value not in f.choices:
+                raise ValidationError(f"{f.label}: {value!r} is not one of {', '.join(f.choices)}", f.key)
+        else:
+            value = clean_text(value, f.key) or None
+        if f.required and value in (None, ""):
+            raise ValidationError(f"{kind.label}: {f.label} is required", f.key)
+        clean[f.key] = value
+    return clean

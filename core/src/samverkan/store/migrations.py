@@ -1,0 +1,119 @@
+"""The schema, built only through sqlite-utils migrations (set ``samverkan``).
+
+One function per migration, named in order. Never edit an applied migration: add a new
+one. Other distributions that need tables own their own ``Migrations`` set.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("samverkan")
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    """Organisations, collaborations and the records of their lifecycle."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["organisations"].create(
+        {
+            "id": int, "name": str, "orgnr": str, "legal_form": str, "contact": str,
+            "is_example": int, "version": int, "created_at": str, "updated_at": str,
+        },
+        pk="id", not_null={"name", "orgnr", "version"}, defaults={"version": 1, "is_example": 0},
+    )
+    db["organisations"].create_index(["orgnr"], unique=True)
+    db["collaborations"].create(
+        {
+            "id": int, "title": str, "form": str, "stage": str, "initiator": str,
+            "unit": str, "manager": str, "target_group": str, "purpose": str,
+            "challenge": str, "policy_link": str, "referral": str, "activity": str,
+            "participants": str, "start": str, "end": str, "compensated": int,
+            "singles_out": int, "is_example": int, "org_names": str,
+            "next_follow_up": str, "version": int, "created_at": str, "updated_at": str,
+        },
+        pk="id", not_null={"title", "form", "stage", "version"}, defaults={"version": 1},
+    )
+    for cols in (["stage"], ["form"], ["unit"], ["next_follow_up"], ["updated_at"], ["title"]):
+        db["collaborations"].create_index(cols)
+    db["collaboration_organisations"].create(
+        {"collaboration_id": int, "organisation_id": int},
+        pk=("collaboration_id", "organisation_id"),
+        foreign_keys=[("collaboration_id", "collaborations", "id"), ("organisation_id", "organisations", "id")],
+    )
+    db["collaboration_organisations"].create_index(["organisation_id"])
+    db["check_answers"].create(
+        {"collaboration_id": int, "check_id": str, "answer": str, "note": str,
+         "answered_by": str, "answered_at": str},
+        pk=("collaboration_id", "check_id"),
+        foreign_keys=[("collaboration_id", "collaborations", "id")],
+    )
+    db["decisions"].create(
+        {"id": int, "collaboration_id": int, "outcome": str, "decided_by": str, "authority": str,
+         "body": str, "meeting_date": str, "minute_paragraph": str, "motivation": str,
+         "considerations": str, "policy_link": str, "decided_on": str, "recorded_at": str},
+        pk="id", foreign_keys=[("collaboration_id", "collaborations", "id")],
+    )
+    db["decisions"].create_index(["collaboration_id"])
+    db["agreements"].create(
+        {"collaboration_id": int, "signed_on": str, "start": str, "end": str, "goals": str,
+         "sections": str, "signed_by": str, "recorded_at": str},
+        pk="collaboration_id", foreign_keys=[("collaboration_id", "collaborations", "id")],
+    )
+    db["contributions"].create(
+        {"id": int, "collaboration_id": int, "party": str, "category": str, "amount": int,
+         "is_municipality": int},
+        pk="id", foreign_keys=[("collaboration_id", "collaborations", "id")],
+    )
+    db["contributions"].create_index(["collaboration_id"])
+    db["follow_ups"].create(
+        {"id": int, "collaboration_id": int, "done_on": str, "summary": str, "goals_met": str,
+         "evaluation": str, "recorded_by": str, "recorded_at": str},
+        pk="id", foreign_keys=[("collaboration_id", "collaborations", "id")],
+    )
+    db["follow_ups"].create_index(["collaboration_id"])
+    db["terminations"].create(
+        {"collaboration_id": int, "ended_on": str, "kind": str, "reason": str,
+         "procurement_unit_involved": int, "decided_by": str, "recorded_at": str},
+        pk="collaboration_id", foreign_keys=[("collaboration_id", "collaborations", "id")],
+    )
+    db["conflicts"].create(
+        {"id": int, "user": str, "collaboration_id": int, "organisation_id": int, "reason": str,
+         "declared_at": str},
+        pk="id",
+        foreign_keys=[("collaboration_id", "collaborations", "id"), ("organisation_id", "organisations", "id")],
+    )
+    db["conflicts"].create_index(["user"])
+    db["records"].create(
+        {"id": int, "collaboration_id": int, "kind": str, "data": str, "recorded_by": str,
+         "recorded_at": str},
+        pk="id", foreign_keys=[("collaboration_id", "collaborations", "id")],
+    )
+    db["records"].create_index(["collaboration_id", "kind"])
+    db["outbox"].create(
+        {"id": int, "collaboration_id": int, "recipient": str, "subject": str, "body": str,
+         "reason": str, "created_at": str, "sent_at": str, "attempts": int, "error": str},
+        pk="id", defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["sent_at"])
+
+
+@migrations()
+def m002_audit_events(db: Database) -> None:
+    """The hash-chained audit log (see store.audit)."""
+    db["events"].create(
+        {"id": int, "at": str, "actor": str, "origin": str, "action": str, "entity": str,
+         "entity_id": str, "before": str, "after": str, "prev_hash": str, "hash": str},
+        pk="id", not_null={"at", "actor", "action", "prev_hash", "hash"},
+    )
+    db["events"].create_index(["entity", "entity_id"])
+    db["events"].create_index(["actor"])
+
+
+@migrations()
+def m003_collaboration_search(db: Database) -> None:
+    """Full-text search over collaborations (FTS5, kept in step by triggers)."""
+    db["collaborations"].enable_fts(
+        ["title", "org_names", "unit", "target_group", "activity", "purpose"],
+        fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2",
+    )

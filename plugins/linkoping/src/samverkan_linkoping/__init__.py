@@ -1,0 +1,1 @@
+"""samverkan plugin for Linköping (arbetsmarknadsnämnden)."""

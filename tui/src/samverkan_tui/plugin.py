@@ -1,0 +1,21 @@
+"""Registers the TUI with the core as the interface ``samverkan`` opens by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from samverkan import hookimpl
+from samverkan.rules import Interface
+
+
+def launch(settings) -> int:
+    """Run the Textual app with ``settings`` (imports Textual only now)."""
+    from samverkan_tui.app import run
+
+    return run(settings)
+
+
+@hookimpl
+def register_interfaces(register: Callable[[Interface], None]) -> None:
+    """The Textual interface, key ``tui``."""
+    register(Interface("tui", launch))
