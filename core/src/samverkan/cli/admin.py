@@ -130,7 +130,37 @@ def backup_cmd(app: AppContext, dest: str) -> None:
     click.echo(f"backup written to {dest}\nevents: {manifest['events']}\nhead: {manifest['head']}")
 
 
+@click.group("outbox")
+def outbox_group() -> None:
+    """Notifications waiting to be sent (e.g. to the preparatory group's mailbox)."""
+
+
+@outbox_group.command("list")
+@click.option("--pending", is_flag=True, help="Only those not yet sent.")
+@pass_app
+def outbox_list(app: AppContext, pending: bool) -> None:
+    """List the outbox."""
+    for row in app.services.store.outbox(pending_only=pending):
+        state = f"sent {row['sent_at']}" if row["sent_at"] else ("failed: " + row["error"] if row["error"] else "pending")
+        click.echo(f"{row['id']}\t{row['recipient']}\t{row['subject']}\t{state}")
+
+
+@outbox_group.command("send")
+@pass_app
+def outbox_send(app: AppContext) -> None:
+    """Send pending notifications through the SMTP server in the config's [smtp] table."""
+    from samverkan.outbox import deliver
+
+    smtp = app.settings.smtp
+    if not smtp.get("host"):
+        raise SamverkanError(f"no [smtp] host in {app.settings.config_path}; notifications stay in the outbox")
+    counts = deliver(app.services, smtp)
+    click.echo(f"sent: {counts['sent']}, failed: {counts['failed']}")
+    if counts["failed"]:
+        raise SystemExit(1)
+
+
 def register(cli: click.Group) -> None:
     """Attach this module's commands."""
-    for cmd in (plugins_cmd, init_cmd, demo_cmd, audit_group, backup_cmd):
+    for cmd in (plugins_cmd, init_cmd, demo_cmd, audit_group, backup_cmd, outbox_group):
         cli.add_command(cmd)
