@@ -146,7 +146,7 @@ def _build() -> Registry:
             continue
         if pm.get_hookcallers(plugin) and _implements(pm, ep.name, "municipality"):
             try:
-                muni = getattr(plugin, "municipality")()
+                muni = plugin.municipality()
                 if not isinstance(muni, Municipality):
                     raise TypeError(f"municipality() returned {type(muni).__name__}, not Municipality")
                 if muni.key != ep.name:

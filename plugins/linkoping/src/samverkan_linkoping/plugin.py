@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from samverkan import hookimpl
 from samverkan.rules import DecisionAuthority, FormOffer, Municipality
-
 from samverkan_linkoping import data
 
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from samverkan import hookimpl
 from samverkan.rules import DecisionAuthority, FormOffer, Municipality
-
 from samverkan_stockholm import data
 
 
