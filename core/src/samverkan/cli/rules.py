@@ -49,6 +49,61 @@ def report_cmd(app: AppContext, key: str, fmt: str) -> None:
     click.echo(render_report(app.services.report(key), fmt), nl=False)
 
 
+STATUS_LABELS = {"same": "samma", "different": "olika", "only_a": "bara A", "only_b": "bara B",
+                 "neither": "ingen"}
+
+
+@rules_group.command("compare")
+@click.argument("a")
+@click.argument("b")
+@click.option("--form", help="Only rules about this collaboration form.")
+@click.option("--only-differences", is_flag=True, help="Leave out topics where the two agree.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "toml"]),
+              default="text", show_default=True)
+def rules_compare(a: str, b: str, form: str | None, only_differences: bool, fmt: str) -> None:
+    """Compare the rules of municipalities A and B topic by topic.
+
+    Rows come in the fixed topic order, so the output can be diffed and kept in version
+    control. Status: same, different, only_a, only_b, neither.
+    """
+    from samverkan.compare import compare, to_data
+    from samverkan.plugins import get_plugin_manager
+
+    comparison = compare(get_plugin_manager(), a, b, form)
+    rows = comparison.differences() if only_differences else comparison.rows
+    if fmt == "json":
+        echo_json([r.as_dict() for r in rows])
+    elif fmt == "toml":
+        import tomli_w
+
+        click.echo(tomli_w.dumps(to_data(comparison, rows)), nl=False)
+    elif fmt == "markdown":
+        click.echo(_compare_markdown(comparison, rows))
+    else:
+        for r in rows:
+            click.echo(f"{r.topic.key} ({r.topic.label}): {r.status}")
+            for name, side in ((a, r.a), (b, r.b)):
+                if side.regulated:
+                    click.echo(f"  {name}: {side.text}\n    källa: {side.source}")
+                else:
+                    click.echo(f"  {name}: (regleras inte)")
+
+
+def _compare_markdown(comparison, rows) -> str:
+    from samverkan.output import markdown_table
+
+    def cell(side) -> str:
+        if not side.regulated:
+            return "*regleras inte*"
+        return f"{side.text} (källa: {side.source})".replace("\n", "<br>")
+
+    title = f"# {comparison.a} jämfört med {comparison.b}" + (
+        f" ({comparison.form})" if comparison.form else "")
+    table = markdown_table(["Ämne", "Status", comparison.a, comparison.b],
+                           [[r.topic.label, STATUS_LABELS[r.status], cell(r.a), cell(r.b)] for r in rows])
+    return f"{title}\n\n{table}"
+
+
 def register(cli: click.Group) -> None:
     """Attach this module's commands."""
     cli.add_command(rules_group)
