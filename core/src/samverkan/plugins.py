@@ -97,6 +97,23 @@ class Registry:
         """A view over the always-on plugins only (no municipality)."""
         return MunicipalityView(self, None, None)
 
+    def add(self, plugin: Any, name: str) -> PluginStatus:
+        """Register an in-process plugin object under ``name`` (tests, embedding).
+
+        Installed plugins come through entry points; this is for plugins that live in a
+        test module. The result is recorded exactly as for an entry point.
+        """
+        status = PluginStatus(name)
+        self.statuses[name] = status
+        self.pm.register(plugin, name=name)
+        if _implements(self.pm, name, "municipality"):
+            try:
+                status.municipality = _identity(plugin, name)
+            except Exception as exc:
+                status.ok, status.error = False, _describe(exc)
+                self.pm.unregister(name=name)
+        return status
+
     def interfaces(self) -> dict[str, Interface]:
         """User interfaces registered by always-on plugins."""
         found: dict[str, Interface] = {}
@@ -146,16 +163,20 @@ def _build() -> Registry:
             continue
         if pm.get_hookcallers(plugin) and _implements(pm, ep.name, "municipality"):
             try:
-                muni = plugin.municipality()
-                if not isinstance(muni, Municipality):
-                    raise TypeError(f"municipality() returned {type(muni).__name__}, not Municipality")
-                if muni.key != ep.name:
-                    raise ValueError(f"municipality key {muni.key!r} differs from entry point name {ep.name!r}")
-                status.municipality = muni
+                status.municipality = _identity(plugin, ep.name)
             except Exception as exc:
                 status.ok, status.error = False, _describe(exc)
                 pm.unregister(name=ep.name)
     return registry
+
+
+def _identity(plugin: Any, name: str) -> Municipality:
+    muni = plugin.municipality()
+    if not isinstance(muni, Municipality):
+        raise TypeError(f"municipality() returned {type(muni).__name__}, not Municipality")
+    if muni.key != name:
+        raise ValueError(f"municipality key {muni.key!r} differs from plugin name {name!r}")
+    return muni
 
 
 def _implements(pm: pluggy.PluginManager, plugin_name: str, hook: str) -> bool:
