@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from samverkan import lifecycle
+from samverkan.access import ROLES, TRANSITION_ACTIONS, UNIT_BOUND, roles_needed
 from samverkan.errors import (
     NotFound,
     PermissionDenied,
@@ -82,6 +83,97 @@ class Services:
     def _tx(self):
         return self.store.transaction(self.actor, self.origin)
 
+    # -- identity and permissions ---------------------------------------------------
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The acting user's roles (every role in a single-user installation)."""
+        if not self.store.has_users():
+            return ROLES
+        user = self.store.get_user(self.actor)
+        return user["roles"] if user else ()
+
+    def can(self, action: str, collab: Collaboration | None = None) -> bool:
+        """Whether the acting user may perform ``action`` (for the UI to offer it)."""
+        try:
+            self._check_permission(action, collab)
+        except PermissionDenied:
+            return False
+        return True
+
+    def _check_permission(self, action: str, collab: Collaboration | None) -> None:
+        needed = roles_needed(action)
+        mine = self.roles
+        if not set(mine) & set(needed):
+            who = f"{self.actor} has the role(s) {', '.join(mine)}" if mine else f"{self.actor} is not a registered user"
+            raise PermissionDenied(f"{action} needs the role {' or '.join(needed)}; {who}")
+        if action in UNIT_BOUND and collab is not None and self.store.has_users():
+            unit = (self.store.get_user(self.actor) or {}).get("unit") or ""
+            if unit and collab.unit and unit != collab.unit:
+                raise PermissionDenied(
+                    f"{action}: {self.actor} is manager for {unit!r}, and collaboration {collab.id} "
+                    f"belongs to {collab.unit!r}")
+
+    def _authorize(self, action: str, collab: Collaboration | None = None, *, entity: str = "collaboration",
+                   entity_id: Any = None, advice: bool = False) -> None:
+        """Refuse (and audit the refusal) unless the acting user may perform ``action``.
+
+        ``advice``: the action advises on the collaboration, which a declared conflict of
+        interest rules out just like deciding does.
+        """
+        target = entity_id if collab is None else collab.id
+        try:
+            self._check_permission(action, collab)
+            if advice and collab is not None:
+                declared = self.store.conflicts(collab.id, collab.organisation_ids, user=self.actor)
+                if declared:
+                    raise PermissionDenied(
+                        f"{self.actor} has declared a conflict of interest ({declared[0].reason}) "
+                        f"and may not advise on collaboration {collab.id}")
+        except PermissionDenied as exc:
+            self.store.audit_refusal(self.actor, self.origin, "permission.refused", entity, target,
+                                     {"action": action, "reason": str(exc)})
+            raise
+
+    # -- users ------------------------------------------------------------------------
+
+    def users(self) -> list[dict[str, Any]]:
+        """Registered users with their roles."""
+        self._authorize("read", entity="user", entity_id="*")
+        return self.store.list_users()
+
+    def add_user(self, name: str, roles: str | list[str], *, unit: str = "", public_key: str = "",
+                 keys_file: Path | None = None, command: str = "") -> dict[str, Any]:
+        """Register (or change) a user; with ``keys_file`` also rewrite the authorized_keys file.
+
+        The database row and the file change together: the file is replaced atomically
+        before the transaction commits, and a failure to write it rolls the row back.
+        """
+        from samverkan.access import normalise_roles
+        from samverkan.accounts import validate_public_key, validate_username, write_authorized_keys
+
+        name = validate_username(name)
+        role_list = normalise_roles(roles)
+        key = validate_public_key(public_key) if public_key else ""
+        # With no users yet, the single user holds every role, so whoever runs init
+        # may register the first admin.
+        self._authorize("users.manage", entity="user", entity_id=name)
+        with self._tx():
+            self.store.upsert_user(name, role_list, clean_text(unit, "unit"), key)
+            if keys_file is not None:
+                write_authorized_keys(keys_file, self.store.list_users(), command)
+        return self.store.get_user(name)
+
+    def remove_user(self, name: str, *, keys_file: Path | None = None, command: str = "") -> None:
+        """Remove a user and their key line."""
+        from samverkan.accounts import write_authorized_keys
+
+        self._authorize("users.manage", entity="user", entity_id=name)
+        with self._tx():
+            self.store.delete_user(name)
+            if keys_file is not None:
+                write_authorized_keys(keys_file, self.store.list_users(), command)
+
     # -- municipality ----------------------------------------------------------
 
     @property
@@ -103,6 +195,7 @@ class Services:
 
     def set_municipality(self, key: str) -> None:
         """Record which municipality this database belongs to (refused once data exists for another)."""
+        self._authorize("municipality.set", entity="database", entity_id="municipality")
         self.registry.view(key)  # refuses a key that is not installed
         current = self.municipality_key
         if current and current != key and not self.store.is_empty():
@@ -119,6 +212,7 @@ class Services:
     def register_organisation(self, name: str, orgnr: str, legal_form: str = "ideell förening",
                               contact: str = "", is_example: bool = False) -> Organisation:
         """Register an organisation (validated organisation number, unique)."""
+        self._authorize("organisation.register", entity="organisation", entity_id="new")
         org = Organisation(name=name, orgnr=orgnr, legal_form=legal_form, contact=contact,
                            is_example=is_example)
         with self._tx():
@@ -138,6 +232,7 @@ class Services:
 
     def organisations(self, search: str = "", limit: int = 100, offset: int = 0) -> list[Organisation]:
         """One page of organisations by name."""
+        self._authorize("read", entity="database", entity_id="read")
         return self.store.list_organisations(search, limit, offset)
 
     def count_organisations(self, search: str = "") -> int:
@@ -146,11 +241,13 @@ class Services:
 
     def update_organisation(self, org_id: int, version: int, **changes: Any) -> Organisation:
         """Change an organisation if nobody else changed it since ``version``."""
+        self._authorize("organisation.update", entity="organisation", entity_id=org_id)
         with self._tx():
             return self.store.update_organisation(org_id, version, changes)
 
     def check_history(self, org_id: int) -> list[dict[str, Any]]:
         """Every check answered on the organisation's collaborations, newest first."""
+        self._authorize("read", entity="database", entity_id="read")
         rows = []
         for c in self.collaborations(CollabQuery(organisation_id=org_id, limit=10_000)):
             for a in self.store.answers(c["id"]).values():
@@ -162,6 +259,7 @@ class Services:
     def register_initiative(self, title: str, form: str, organisations: list[int | str],
                             initiator: str = "organisation", **fields: Any) -> Collaboration:
         """Register a new initiative to collaborate (stage ``initiative``)."""
+        self._authorize("collaboration.register", entity="collaboration", entity_id="new")
         validate_form(form)
         offer = self.view.form(form)
         if offer is not None and not offer.offered:
@@ -182,6 +280,7 @@ class Services:
 
     def update_collaboration(self, collab_id: int, version: int, **changes: Any) -> Collaboration:
         """Edit a collaboration's descriptive fields (not its stage) if still at ``version``."""
+        self._authorize("collaboration.update", self.collaboration(collab_id))
         if "stage" in changes:
             raise ValidationError("the stage changes only through a transition", "stage")
         with self._tx():
@@ -189,10 +288,12 @@ class Services:
 
     def collaborations(self, query: CollabQuery | None = None) -> list[dict[str, Any]]:
         """One page of collaborations as rows."""
+        self._authorize("read", entity="database", entity_id="read")
         return self.store.list_collaborations(query or CollabQuery())
 
     def count_collaborations(self, query: CollabQuery | None = None) -> int:
         """How many collaborations match ``query``."""
+        self._authorize("read", entity="database", entity_id="read")
         return self.store.count_collaborations(query or CollabQuery())
 
     def units(self) -> list[str]:
@@ -201,6 +302,7 @@ class Services:
 
     def detail(self, collab_id: int) -> dict[str, Any]:
         """Everything about one collaboration, for a detail view."""
+        self._authorize("read", entity="database", entity_id="read")
         c = self.collaboration(collab_id)
         form = self.view.form(c.form)
         return {
@@ -235,6 +337,7 @@ class Services:
 
     def answer_check(self, collab_id: int, check_id: str, answer: str, note: str = "") -> CheckAnswer:
         """Answer one check item (met / not_met / not_applicable) with an optional note."""
+        self._authorize("check.answer", self.collaboration(collab_id))
         c = self.collaboration(collab_id)
         items = {i.id: i for i in self.view.checks(c.form)}
         if check_id not in items:
@@ -252,6 +355,7 @@ class Services:
     def declare_conflict(self, reason: str, collaboration_id: int | None = None,
                          organisation_id: int | None = None) -> ConflictDeclaration:
         """Declare that the acting user has a conflict of interest (jäv)."""
+        self._authorize("conflict.declare", entity="user", entity_id=self.actor)
         decl = ConflictDeclaration(self.actor, reason, collaboration_id, organisation_id)
         if collaboration_id is not None:
             self.collaboration(collaboration_id)
@@ -266,6 +370,7 @@ class Services:
 
     def add_record(self, collab_id: int, kind: str, data: dict[str, Any]) -> Record:
         """Store a plugin-defined record (validated against its registered kind)."""
+        self._authorize("record.add", self.collaboration(collab_id), advice=True)
         c = self.collaboration(collab_id)
         kinds = self.view.record_kinds()
         if kind not in kinds:
@@ -279,6 +384,7 @@ class Services:
 
     def set_contributions(self, collab_id: int, items: list[dict[str, Any]]) -> list[Contribution]:
         """Replace each party's yearly contributions (whole kronor per category)."""
+        self._authorize("contributions.set", self.collaboration(collab_id))
         c = self.collaboration(collab_id)
         contributions = [Contribution(collaboration_id=c.id, **item) for item in items]
         with self._tx():
@@ -332,6 +438,8 @@ class Services:
         :raises TransitionRefused: with every finding when one blocks.
         :raises ConfirmationNeeded: when only advisory findings stand and ``confirm`` is False.
         """
+        if to_stage in TRANSITION_ACTIONS:
+            self._authorize(TRANSITION_ACTIONS[to_stage], self.collaboration(collab_id))
         with self._tx():
             return self._advance(collab_id, to_stage, version=version, confirm=confirm)
 
@@ -340,6 +448,7 @@ class Services:
                  ) -> tuple[Collaboration, list[Finding]]:
         c = self.collaboration(collab_id)
         lifecycle.validate_stage(to_stage)
+        self._check_permission(TRANSITION_ACTIONS[to_stage], c)  # authorised (and audited) by the caller
         if to_stage not in lifecycle.next_stages(c.form, c.stage):
             allowed = ", ".join(lifecycle.next_stages(c.form, c.stage)) or "none (final stage)"
             raise ValidationError(
@@ -384,13 +493,13 @@ class Services:
         if the transition is allowed.
         """
         c = self.collaboration(collab_id)
+        self._authorize("decision.record", c)
         authority = self.view.decision_authority(c.form)
         org_ids = c.organisation_ids
         conflicts = [d for d in self.store.conflicts(c.id, org_ids, user=self.actor)]
         if conflicts:
-            with self._tx():
-                self.store.audit("decision.refused_jaev", "collaboration", c.id, None,
-                                 {"user": self.actor, "reason": conflicts[0].reason})
+            self.store.audit_refusal(self.actor, self.origin, "decision.refused_jaev", "collaboration", c.id,
+                                     {"user": self.actor, "reason": conflicts[0].reason})
             raise PermissionDenied(
                 f"{self.actor} has declared a conflict of interest ({conflicts[0].reason}) "
                 f"and may not decide on collaboration {c.id}")
@@ -409,6 +518,7 @@ class Services:
     def record_agreement(self, collab_id: int, *, signed_on: Any, start: Any, end: Any,
                          goals: str = "", sections: dict[str, str] | None = None) -> Agreement:
         """Record the signed agreement (period, measurable goals, sections)."""
+        self._authorize("agreement.record", self.collaboration(collab_id))
         c = self.collaboration(collab_id)
         if not validate_form(c.form).written_agreement:
             raise ValidationError("informal collaborations have no written agreement", "form")
@@ -422,6 +532,7 @@ class Services:
     def record_follow_up(self, collab_id: int, summary: str, *, done_on: Any = None,
                          goals_met: str = "", evaluation: dict[str, Any] | None = None) -> FollowUp:
         """Record a follow-up of an active collaboration; the policy may compute figures (SROI)."""
+        self._authorize("follow_up.record", self.collaboration(collab_id))
         c = self.collaboration(collab_id)
         if c.stage != "active":
             raise ValidationError(f"only active collaborations are followed up (this one is {c.stage!r})", "stage")
@@ -439,6 +550,7 @@ class Services:
             procurement_unit_involved: bool = False, version: int | None = None,
             confirm: bool = False) -> tuple[Collaboration, list[Finding]]:
         """End an active collaboration (expired or terminated), recording the reason."""
+        self._authorize("collaboration.end", self.collaboration(collab_id))
         termination = Termination(collab_id, ended_on or self.today, kind, reason,
                                   procurement_unit_involved, decided_by=self.actor)
         with self._tx():
@@ -482,6 +594,7 @@ class Services:
 
     def events(self, **filters: Any) -> list[Any]:
         """Audit events (read-only), filtered as :meth:`Store.events`."""
+        self._authorize("read", entity="database", entity_id="read")
         return self.store.events(**filters)
 
     def verify_audit(self, expect: tuple[int, str] | None = None):
@@ -490,6 +603,7 @@ class Services:
 
     def backup(self, dest: str | Path) -> dict[str, Any]:
         """Back up the database online and write its manifest; the backup is audited."""
+        self._authorize("backup", entity="database", entity_id=str(self.store.path))
         manifest = self.store.backup(dest)
         with self._tx():
             self.store.audit("backup", "database", str(self.store.path), None,

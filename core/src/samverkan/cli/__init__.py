@@ -44,9 +44,9 @@ def make_cli() -> click.Group:
         if ctx.invoked_subcommand is None:
             ctx.exit(ctx.obj.launch_interface() or 0)
 
-    from samverkan.cli import admin, collab, org, rules
+    from samverkan.cli import admin, collab, org, rules, users
 
-    for module in (admin, org, collab, rules):
+    for module in (admin, org, collab, rules, users):
         module.register(cli)
     from samverkan.plugins import get_plugin_manager
 

@@ -56,6 +56,10 @@ def init_cmd(app: AppContext, municipality: str) -> None:
 
     services = app.services
     services.set_municipality(municipality)
+    if not services.store.has_users():
+        # whoever installs becomes the first admin, and can work at once in a small office
+        services.add_user(app.settings.user, "admin,officer,manager")
+        click.echo(f"{app.settings.user} is the first admin (roles: admin, officer, manager)")
     config = dict(app.settings.config)
     config.update({"database": str(app.settings.db_path.resolve()), "municipality": municipality})
     config.setdefault("lang", app.settings.lang)

@@ -117,3 +117,13 @@ def m003_collaboration_search(db: Database) -> None:
         ["title", "org_names", "unit", "target_group", "activity", "purpose"],
         fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2",
     )
+
+
+@migrations()
+def m004_users(db: Database) -> None:
+    """Registered users with their roles, unit and SSH key."""
+    db["users"].create(
+        {"name": str, "roles": str, "unit": str, "public_key": str, "created_at": str,
+         "created_by": str},
+        pk="name", not_null={"roles"},
+    )

@@ -567,6 +567,52 @@ class Store:
             out.append(_build(Record, r))
         return out
 
+    # -- users ------------------------------------------------------------------
+
+    def has_users(self) -> bool:
+        """Whether any user is registered (else the installation is single-user)."""
+        return bool(self.db.execute("SELECT EXISTS(SELECT 1 FROM users)").fetchone()[0])
+
+    def get_user(self, name: str) -> dict[str, Any] | None:
+        """The registered user ``name`` (roles as a tuple), if any."""
+        rows = list(self.db["users"].rows_where("name = ?", [name]))
+        if not rows:
+            return None
+        row = rows[0]
+        row["roles"] = tuple(r for r in row["roles"].split(",") if r)
+        return row
+
+    def list_users(self) -> list[dict[str, Any]]:
+        """Registered users by name."""
+        return [self.get_user(r["name"]) for r in self.db["users"].rows_where(order_by="name")]
+
+    def upsert_user(self, name: str, roles: tuple[str, ...], unit: str = "", public_key: str = "") -> None:
+        """Create or change a user (audited)."""
+        actor = self._require_tx()
+        before = self.get_user(name)
+        row = {"name": name, "roles": ",".join(roles), "unit": unit,
+               "public_key": public_key or (before or {}).get("public_key") or "",
+               "created_at": (before or {}).get("created_at") or now(),
+               "created_by": (before or {}).get("created_by") or actor}
+        self.db["users"].upsert(row, pk="name")
+        self.audit("user.update" if before else "user.create", "user", name,
+                   {**before, "roles": list(before["roles"])} if before else None, row)
+
+    def delete_user(self, name: str) -> None:
+        """Remove a user (audited); their past events keep their name."""
+        self._require_tx()
+        before = self.get_user(name)
+        if before is None:
+            raise NotFound(f"no user {name!r}")
+        self.db.execute("DELETE FROM users WHERE name = ?", [name])
+        self.audit("user.remove", "user", name, {**before, "roles": list(before["roles"])}, None)
+
+    def audit_refusal(self, actor: str, origin: str, action: str, entity: str, entity_id: Any,
+                      detail: dict[str, Any]) -> None:
+        """Record a refused action in its own transaction (the refusal itself must be kept)."""
+        with self.transaction(actor, origin):
+            self.audit(action, entity, entity_id, None, detail)
+
     # -- outbox -----------------------------------------------------------------
 
     def insert_notification(self, n: Notification) -> int:
