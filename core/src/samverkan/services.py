@@ -583,6 +583,13 @@ class Services:
             n.reason = n.reason or event
             self.store.insert_notification(n)
 
+    def deliver_outbox(self, smtp: dict[str, Any]) -> dict[str, int]:
+        """Send pending notifications through the SMTP server ``smtp`` (see samverkan.outbox)."""
+        from samverkan.outbox import deliver
+
+        self._authorize("outbox.send", entity="notification", entity_id="*")
+        return deliver(self, smtp)
+
     def report(self, key: str) -> ReportTable:
         """Build the municipality's report ``key``."""
         reports = self.view.reports()

@@ -153,12 +153,10 @@ def outbox_list(app: AppContext, pending: bool) -> None:
 @pass_app
 def outbox_send(app: AppContext) -> None:
     """Send pending notifications through the SMTP server in the config's [smtp] table."""
-    from samverkan.outbox import deliver
-
     smtp = app.settings.smtp
     if not smtp.get("host"):
         raise SamverkanError(f"no [smtp] host in {app.settings.config_path}; notifications stay in the outbox")
-    counts = deliver(app.services, smtp)
+    counts = app.services.deliver_outbox(smtp)
     click.echo(f"sent: {counts['sent']}, failed: {counts['failed']}")
     if counts["failed"]:
         raise SystemExit(1)
