@@ -1,0 +1,86 @@
+"""Notifications to the preparatory group's mailbox (funktionsbrevlådan).
+
+The AMF guidelines (Nov 2024) require that every initiative is raised with or reported
+to the preparatory group (s. 3), that informal collaborations report their start and
+end (s. 7), formal ones their decision and end (s. 10), and externally funded projects
+their start (s. 9). The core writes what :func:`for_event` returns to the outbox in the
+same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from samverkan.lifecycle import GateContext
+from samverkan.model import Notification
+from samverkan_stockholm import data
+
+_INFORMAL_EVENTS = {"transition:active": "start", "transition:ended": "end"}
+_FORMAL_EVENTS = {"decision": "decision", "transition:ended": "end"}
+# Externally funded projects: "Beredningsgruppen ska vidare informeras om startade projekt".
+_EXTERNAL_EXTRA = {"transition:active": "start"}
+
+_SUBJECTS = {
+    "registered": "Nytt initiativ till samverkan",
+    "start": "Samverkan har startat",
+    "decision": "Beslut om samverkan",
+    "end": "Samverkan har avslutats",
+}
+
+_WHY = {
+    "registered": "Alla initiativ till samverkan lyfts i eller informeras till beredningsgruppen "
+                  "(Riktlinjer för samverkan med civilsamhället, AMF nov. 2024, s. 3).",
+    "start": "Start av samverkan meddelas beredningsgruppen "
+             "(Riktlinjer för samverkan med civilsamhället, AMF nov. 2024, s. 7 och 9).",
+    "decision": "Beslut om formell samverkan meddelas beredningsgruppen "
+                "(Riktlinjer för samverkan med civilsamhället, AMF nov. 2024, s. 10).",
+    "end": "Avslutad samverkan meddelas beredningsgruppen "
+           "(Riktlinjer för samverkan med civilsamhället, AMF nov. 2024, s. 7 och 10).",
+}
+
+
+def kind_of(event: str, form: str) -> str | None:
+    """Which notification (registered, start, decision, end) ``event`` calls for, if any."""
+    if event == "registered":
+        return "registered"
+    if form == "informal":
+        return _INFORMAL_EVENTS.get(event)
+    if form == "external" and event in _EXTERNAL_EXTRA:
+        return _EXTERNAL_EXTRA[event]
+    return _FORMAL_EVENTS.get(event)
+
+
+def for_event(event: str, ctx: GateContext) -> list[Notification]:
+    """The notifications to the group's mailbox that ``event`` calls for (maybe none)."""
+    kind = kind_of(event, ctx.form)
+    to = data.mailbox()
+    if kind is None or not to:
+        return []
+    c = ctx.collaboration
+    offer = next((f for f in data.forms() if f.form == c.form), None)
+    form_name = offer.name if offer else c.form
+    lines = [
+        f"Samverkan: {c.title} (nr {c.id})",
+        f"Form: {form_name}",
+        f"Organisation(er): {', '.join(o.name for o in ctx.organisations) or '-'}",
+        f"Initiativ från: {'organisationen' if c.initiator == 'organisation' else 'förvaltningen'}",
+        f"Ansvarig enhet och chef: {c.unit or '-'}, {c.manager or '-'}",
+        f"Målgrupp: {c.target_group or '-'}",
+        f"Syfte: {c.purpose or '-'}",
+    ]
+    if kind == "decision" and ctx.decision is not None:
+        d = ctx.decision
+        outcome = "inleda samverkan" if d.outcome == "start" else "avstå från samverkan"
+        lines += [
+            f"Beslut: {outcome}, {d.decided_on.isoformat()}, av {d.decided_by}",
+            f"Motivering: {d.motivation}",
+            f"Överväganden: {d.considerations or '-'}",
+            f"Koppling till budgetuppdrag/verksamhetsplan: {d.policy_link or '-'}",
+        ]
+    if kind == "start" and ctx.agreement is not None:
+        lines.append(f"Avtalsperiod: {ctx.agreement.start} – {ctx.agreement.end}")
+    if kind == "end" and ctx.termination is not None:
+        t = ctx.termination
+        how = "löpte ut" if t.kind == "expired" else "avbröts"
+        lines += [f"Avslut: {how} {t.ended_on.isoformat()}", f"Skäl: {t.reason}"]
+    lines += ["", _WHY[kind]]
+    return [Notification(to=to, subject=f"{_SUBJECTS[kind]}: {c.title}", body="\n".join(lines),
+                         collaboration_id=c.id, reason=event)]
