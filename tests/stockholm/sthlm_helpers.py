@@ -1,0 +1,136 @@
+"""Helpers for the Stockholm plugin tests: walk a collaboration through its lifecycle the
+way an officer would, on a real SQLite file, so each test can stop where its gate bites.
+
+A module of its own (not conftest) so tests can import it by a name no other test folder uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from samverkan.errors import TransitionRefused
+from samverkan.services import ConfirmationNeeded, Services, add_months
+
+MAILBOX = "funktion.amf.civilsamhalle@stockholm.se"
+
+#: Agreement sections that satisfy every Stockholm section (required and advised).
+FULL_SECTIONS = {
+    "roles": "Organisationen leder verksamheten; förvaltningen anvisar deltagare.",
+    "budget": "500 000 kr per år från förvaltningen.",
+    "follow_up": "Gemensam uppföljning varje år i november.",
+    "termination": "Tre månaders uppsägningstid.",
+    "challenge": "Långvarig arbetslöshet bland nyanlända; verksamhetsplan 2026.",
+    "contributions": "Förvaltningen: pengar. Organisationen: personal.",
+}
+
+
+class Walk:
+    """Drive one Stockholm collaboration through the services, step by step."""
+
+    def __init__(self, services: Services, orgnr):
+        self.s = services
+        self.orgnr = orgnr
+        self._n = 0
+
+    @property
+    def today(self) -> dt.date:
+        return self.s.today
+
+    def months_ago(self, n: int) -> dt.date:
+        return add_months(self.today, -n)
+
+    def org(self) -> int:
+        self._n += 1
+        return self.s.register_organisation(f"Förening {self._n}", self.orgnr(self._n)).id
+
+    def new(self, form: str, **fields: Any) -> int:
+        """Register an initiative and move it to preparation."""
+        fields.setdefault("compensated", form != "informal")
+        fields.setdefault("policy_link", "Arbetsmarknadsnämndens verksamhetsplan 2026")
+        c = self.s.register_initiative(f"Test {form}", form, [self.org()], **fields)
+        self.s.advance(c.id, "preparation")
+        return c.id
+
+    def answer_all(self, cid: int, overrides: dict[str, str] | None = None) -> None:
+        """Answer the whole checklist "met" (with a note), except ``overrides``."""
+        overrides = overrides or {}
+        for item, _ in self.s.checklist(cid):
+            self.s.answer_check(cid, item.id, overrides.get(item.id, "met"), "Kontrollerat.")
+
+    def consult(self, cid: int, on: dt.date | None = None, recommendation: str = "supports") -> None:
+        self.s.add_record(cid, "consultation", {
+            "topic": "Lämplig samverkansform?", "advice": "Lämpligt.", "by": "Beredningsgruppen",
+            "recommendation": recommendation, "date": (on or self.months_ago(2)).isoformat()})
+
+    def prestudy(self, cid: int) -> None:
+        self.s.add_record(cid, "prestudy", {
+            "need": "Behov", "design": "Utformning", "shared_goals": "Mål",
+            "date": self.months_ago(3).isoformat()})
+
+    def ready(self, form: str, **fields: Any) -> int:
+        """A collaboration in preparation with everything Stockholm asks before the decision."""
+        cid = self.new(form, **fields)
+        if form in ("iop", "external"):
+            self.consult(cid)
+        if form == "iop":
+            self.prestudy(cid)
+        self.answer_all(cid)
+        return cid
+
+    def decide(self, cid: int, **kwargs: Any):
+        kwargs.setdefault("considerations", "Behovet är utrett; ingen organisation gynnas.")
+        kwargs.setdefault("decided_on", self.months_ago(1))
+        return self.s.decide(cid, kwargs.pop("outcome", "start"), "Ryms i uppdraget.", **kwargs)
+
+    def contribute(self, cid: int, partner: int = 300_000) -> None:
+        self.s.set_contributions(cid, [
+            {"party": "AMF", "category": "money", "amount": 500_000, "is_municipality": True},
+            {"party": "Föreningen", "category": "staff", "amount": partner},
+        ])
+
+    def agree(self, cid: int, **kwargs: Any) -> None:
+        kwargs.setdefault("signed_on", self.months_ago(1))
+        kwargs.setdefault("start", self.months_ago(1))
+        kwargs.setdefault("end", add_months(self.today, 24))
+        kwargs.setdefault("goals", "40 deltagare per år; 10 i arbete.")
+        kwargs.setdefault("sections", dict(FULL_SECTIONS))
+        self.s.record_agreement(cid, **kwargs)
+
+    def to_active(self, form: str, **fields: Any) -> int:
+        """A collaboration of ``form`` that passed every gate up to ``active``."""
+        cid = self.ready(form, **fields)
+        self.decide(cid)
+        if form != "informal":
+            self.contribute(cid)
+            self.agree(cid)
+            self.s.advance(cid, "agreement")
+        self.s.advance(cid, "active")
+        return cid
+
+
+def refused(call, *args: Any, **kwargs: Any) -> list:
+    """Call a service expected to be refused; return its findings."""
+    with pytest.raises(TransitionRefused) as info:
+        call(*args, **kwargs)
+    assert blocking_ids(info.value.findings), "refused without a blocking finding"
+    return info.value.findings
+
+
+def blocking_ids(findings) -> set[str]:
+    """Rule ids of the blocking findings."""
+    return {f.rule_id for f in findings if f.blocking}
+
+
+def advisory_ids(findings) -> set[str]:
+    """Rule ids of the advisory findings."""
+    return {f.rule_id for f in findings if not f.blocking}
+
+
+def needs_confirmation(call, *args: Any, **kwargs: Any) -> list:
+    """Call a service expected to stop only on advisory findings; return them."""
+    with pytest.raises(ConfirmationNeeded) as info:
+        call(*args, **kwargs)
+    assert not blocking_ids(info.value.findings)
+    return info.value.findings
