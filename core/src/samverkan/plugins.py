@@ -114,6 +114,19 @@ class Registry:
                 self.pm.unregister(name=name)
         return status
 
+    def probe(self) -> list[PluginProblem]:
+        """Call every municipality's hooks once, so that a plugin that raises is reported.
+
+        Used by ``samverkan plugins``: a plugin can load and still fail in, say,
+        ``register_checks``; this surfaces it (in :attr:`problems`) before an officer meets it.
+        """
+        for key in self.municipalities():
+            view = self.view(key)
+            view.forms(), view.checks(), view.gates(), view.record_kinds(), view.rules(), view.reports()
+            for form in FORM_KEYS:
+                view.decision_authority(form), view.agreement_sections(form), view.follow_up_policy(form)
+        return self.problems
+
     def interfaces(self) -> dict[str, Interface]:
         """User interfaces registered by always-on plugins."""
         found: dict[str, Interface] = {}

@@ -21,6 +21,7 @@ def plugins_cmd(as_json: bool) -> None:
     from samverkan.plugins import get_plugin_manager
 
     registry = get_plugin_manager()
+    registry.probe()  # a plugin that loads but raises in a hook is warned about below
     rows = []
     for key, status in sorted(registry.statuses.items()):
         if status.ok and status.municipality is None:
