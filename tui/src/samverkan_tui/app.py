@@ -1,28 +1,154 @@
-"""The Textual application (placeholder until the TUI issue lands its screens)."""
+"""The Textual application: opens the services, shows the first screen, routes messages.
+
+Screens are imported when first shown, so start-up imports only what the first screen
+needs (see scripts/bench_tui.py).
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import threading
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from samverkan_tui.commands import SamverkanCommands
+from samverkan_tui.i18n import N_, _, set_language
+from samverkan_tui.messages import OpenCollaboration, OpenOrganisation
 
 
 class SamverkanApp(App):
-    """samverkan's terminal interface."""
+    """samverkan's terminal interface, acting as ``settings.user`` on ``settings.db_path``."""
 
     TITLE = "samverkan"
-    BINDINGS = [("q", "quit", "Avsluta")]
+    CSS_PATH = "app.tcss"
+    COMMANDS = {SamverkanCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", N_("Hjälp"), id="app.help",
+                tooltip=N_("Visa alla tangenter på skärmen")),
+        Binding("q", "quit", N_("Avsluta"), id="app.quit", tooltip=N_("Avsluta samverkan")),
+        Binding("ctrl+p", "command_palette", N_("Kommandon"), id="app.palette", show=False,
+                priority=True, tooltip=N_("Öppna kommandopaletten")),
+    ]
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: Any, services: Any = None) -> None:
         super().__init__()
         self.settings = settings
+        set_language(getattr(settings, "lang", "sv"))
+        if services is None:
+            from samverkan.services import Services
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"Databas: {self.settings.db_path}", markup=False)
-        yield Footer()
+            services = Services.open(settings.db_path, settings.user, settings.origin)
+        self.services = services
+        self.registry = services.registry
+        self.db_lock = threading.Lock()
+
+    # -- identity -------------------------------------------------------------
+
+    def identity(self) -> str:
+        """Who is acting, for which municipality (shown in every header)."""
+        key = self.services.municipality_key
+        muni = self.registry.municipalities().get(key) if key else None
+        where = muni.name if muni else (key or _("ingen kommun vald"))
+        return f"{self.services.actor} · {where}"
+
+    # -- screens ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.services.municipality_key is None:
+            from samverkan_tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen())
+        else:
+            self.start_home()
+
+    def start_home(self) -> None:
+        """Show the collaborations list as the bottom screen of the stack."""
+        from samverkan_tui.screens.collaborations import CollaborationsScreen
+
+        home = CollaborationsScreen()
+        if len(self.screen_stack) > 1:
+            self.switch_screen(home)
+        else:
+            self.push_screen(home)
+
+    def screen_commands(self) -> list[tuple[str, str, str]]:
+        """(key, name, help) of every place the palette can go."""
+        return [
+            ("collaborations", _("Samverkan"), _("Listan över samverkan")),
+            ("organisations", _("Organisationer"), _("Listan över organisationer")),
+            ("audit", _("Granskningslogg"), _("Alla ändringar, skrivskyddat")),
+            ("new_collaboration", _("Ny samverkan"), _("Registrera ett initiativ")),
+            ("new_organisation", _("Ny organisation"), _("Registrera en organisation")),
+            ("help", _("Hjälp"), _("Tangenterna på skärmen")),
+        ]
+
+    def goto(self, where: str, **kwargs: Any) -> None:
+        """Open a screen or form by key (used by bindings and the command palette)."""
+        if self.services.municipality_key is None:
+            return
+        if where == "collaborations":
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+        elif where == "organisations":
+            from samverkan_tui.screens.organisations import OrganisationsScreen
+
+            self.push_screen(OrganisationsScreen())
+        elif where == "audit":
+            from samverkan_tui.screens.audit import AuditScreen
+
+            self.push_screen(AuditScreen(**kwargs))
+        elif where == "new_collaboration":
+            from samverkan_tui.forms import collaboration_form
+
+            self.push_screen(collaboration_form(self.services, kwargs.get("org", "")), self._created_collab)
+        elif where == "new_organisation":
+            from samverkan_tui.forms import organisation_form
+
+            self.push_screen(organisation_form(self.services), self._created_org)
+        elif where == "help":
+            self.action_help()
+
+    def _created_collab(self, collab: Any) -> None:
+        if collab is not None:
+            self.notify(_("Samverkan {n} är registrerad.").format(n=collab.id), markup=False)
+            self.post_message(OpenCollaboration(collab.id))
+
+    def _created_org(self, org: Any) -> None:
+        if org is not None:
+            self.notify(_("Organisationen är registrerad."), markup=False)
+            self.post_message(OpenOrganisation(org.id))
+
+    def on_open_collaboration(self, message: OpenCollaboration) -> None:
+        from samverkan_tui.screens.collaboration import CollaborationScreen
+
+        self.push_screen(CollaborationScreen(message.collab_id))
+
+    def on_open_organisation(self, message: OpenOrganisation) -> None:
+        from samverkan_tui.screens.organisation import OrganisationScreen
+
+        self.push_screen(OrganisationScreen(message.org_id))
+
+    def action_help(self) -> None:
+        from samverkan_tui.screens.help import HelpScreen
+
+        if type(self.screen).__name__ == "HelpScreen":
+            return
+        screen = self.screen
+        where = _(getattr(screen, "area", "")) or _("Allmänt")
+        self.push_screen(HelpScreen(dict(screen.active_bindings), where))
+
+    def get_system_commands(self, screen: Screen):
+        return iter(())
+
+    def show_error(self, exc: BaseException) -> None:
+        """Show a refusal from the services as a notification (literal text)."""
+        self.notify(str(exc), severity="error", markup=False, timeout=8)
 
 
-def run(settings) -> int:
+def run(settings: Any) -> int:
     """Run the app; returns the exit status."""
     SamverkanApp(settings).run()
     return 0

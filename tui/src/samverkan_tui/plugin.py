@@ -10,9 +10,17 @@ from samverkan.rules import Interface
 
 def launch(settings) -> int:
     """Run the Textual app with ``settings`` (imports Textual only now)."""
-    from samverkan_tui.app import run
+    import sys
 
-    return run(settings)
+    from samverkan.errors import SamverkanError
+
+    try:
+        from samverkan_tui.app import run
+
+        return run(settings)
+    except SamverkanError as exc:  # e.g. the database file cannot be opened
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
 
 
 @hookimpl

@@ -1,0 +1,239 @@
+"""The forms of every action: which fields each asks for and which service it calls.
+
+Each factory returns a :class:`~samverkan_tui.screens.form.FormScreen`; its submit
+function runs in a worker thread and calls exactly one service method, so the change
+and its audit event are one transaction in the core.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samverkan import lifecycle
+from samverkan.model import FORMS, LEGAL_FORMS
+from samverkan_tui import labels
+from samverkan_tui.i18n import _
+from samverkan_tui.screens.form import Field, FormScreen
+
+
+def filter_form(query: Any, overdue: bool, units: list[str]) -> FormScreen:
+    """Filters of the collaboration list (no database work)."""
+    fields = [
+        Field("stage", _("Steg"), "choice", value=query.stage,
+              choices=[(labels.stage(s), s) for s in lifecycle.STAGES]),
+        Field("form", _("Form"), "choice", value=query.form, choices=labels.choices(labels.FORMS)),
+        Field("unit", _("Enhet"), "choice", value=query.unit, choices=[(u, u) for u in units]),
+        Field("overdue", _("Bara försenad uppföljning"), "bool", value=overdue),
+    ]
+    return FormScreen(_("Filter"), fields, lambda values, confirm: values)
+
+
+def organisation_form(services: Any) -> FormScreen:
+    """Register an organisation."""
+    fields = [
+        Field("name", _("Namn"), required=True),
+        Field("orgnr", _("Organisationsnummer"), required=True, placeholder="NNNNNN-NNNN"),
+        Field("legal_form", _("Juridisk form"), "choice", required=True, value=LEGAL_FORMS[0],
+              choices=[(f, f) for f in LEGAL_FORMS]),
+        Field("contact", _("Kontakt")),
+    ]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        return services.register_organisation(v["name"], v["orgnr"], v["legal_form"], v["contact"])
+
+    return FormScreen(_("Ny organisation"), fields, submit)
+
+
+def collaboration_form(services: Any, org: str = "") -> FormScreen:
+    """Register a new initiative."""
+    offers = [f for f in services.view.forms() if f.offered]
+    form_choices = [(o.name, o.form) for o in offers] or labels.choices(labels.FORMS)
+    fields = [
+        Field("title", _("Titel"), required=True),
+        Field("form", _("Form"), "choice", required=True, value=form_choices[0][1],
+              choices=form_choices),
+        Field("org", _("Organisation (org.nr eller nr)"), required=True, value=org,
+              aliases=("organisations", "orgnr")),
+        Field("initiator", _("Initiativtagare"), "choice", required=True, value="organisation",
+              choices=labels.choices(labels.INITIATORS)),
+        Field("unit", _("Ansvarig enhet")),
+        Field("manager", _("Ansvarig chef")),
+        Field("purpose", _("Syfte och gemensamt mål"), "area"),
+        Field("target_group", _("Målgrupp")),
+        Field("start", _("Start"), "date"),
+        Field("end", _("Slut"), "date"),
+    ]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        orgs = [o.strip() for o in v.pop("org").split(",") if o.strip()]
+        title, form = v.pop("title"), v.pop("form")
+        extra = {k: val for k, val in v.items() if val not in (None, "")}
+        return services.register_initiative(title, form, orgs, **extra)
+
+    return FormScreen(_("Ny samverkan"), fields, submit)
+
+
+def answer_form(services: Any, collab_id: int, item: Any, answer: Any) -> FormScreen:
+    """Answer one checklist item."""
+    fields = [
+        Field("answer", _("Svar"), "choice", required=True,
+              value=answer.answer if answer else "met", choices=labels.choices(labels.ANSWERS)),
+        Field("note", _("Anteckning") + (" (" + _("motivering krävs") + ")" if item.needs_note else ""),
+              "area", required=item.needs_note, value=answer.note if answer else ""),
+    ]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        return services.answer_check(collab_id, item.id, v["answer"], v["note"])
+
+    intro = f"{item.text}\n{_('Källa')}: {item.source}  [{item.id}]"
+    return FormScreen(_("Besvara kontrollpunkt"), fields, submit, intro=intro)
+
+
+def decision_form(services: Any, collab: Any) -> FormScreen:
+    """Decide to start or decline: motivation and considerations (board: meeting data)."""
+    authority = services.view.decision_authority(collab.form)
+    fields = [
+        Field("outcome", _("Beslut"), "choice", required=True, value="start",
+              choices=labels.choices(labels.OUTCOMES)),
+        Field("motivation", _("Motivering"), "area", required=True),
+        Field("considerations", _("Överväganden (alternativ, risker, jämförelser)"), "area"),
+        Field("policy_link", _("Koppling till politiskt mål eller budgetuppdrag"),
+              value=collab.policy_link),
+        Field("decided_on", _("Beslutsdatum"), "date", value=services.today.isoformat()),
+    ]
+    if authority.kind == "board":
+        fields += [
+            Field("meeting_date", _("Sammanträdesdatum"), "date", required=True),
+            Field("minute_paragraph", _("Protokollsparagraf (t.ex. § 12)"), required=True),
+        ]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        return services.decide(collab.id, v.pop("outcome"), v.pop("motivation"),
+                               v.pop("considerations"), version=collab.version, confirm=confirm,
+                               **{k: val for k, val in v.items() if val not in (None, "")})
+
+    intro = _("Beslutas av") + f": {authority.body or authority.kind} ({authority.source})"
+    return FormScreen(_("Beslut"), fields, submit, intro=intro)
+
+
+def agreement_form(services: Any, collab: Any, agreement: Any, advance: bool) -> FormScreen:
+    """Record the signed agreement; ``advance`` also moves the collaboration to ``agreement``."""
+    today = services.today.isoformat()
+    sections = services.view.agreement_sections(collab.form)
+    fields = [
+        Field("signed_on", _("Undertecknat"), "date", required=True,
+              value=agreement.signed_on.isoformat() if agreement and agreement.signed_on else today),
+        Field("start", _("Avtalsperiodens start"), "date", required=True,
+              value=agreement.start.isoformat() if agreement and agreement.start else today),
+        Field("end", _("Avtalsperiodens slut"), "date", required=True,
+              value=agreement.end.isoformat() if agreement and agreement.end else ""),
+        Field("goals", _("Mätbara mål"), "area", value=agreement.goals if agreement else ""),
+    ]
+    existing = agreement.sections if agreement else {}
+    for s in sections:
+        fields.append(Field(f"section:{s.key}", s.title, "area", required=s.required,
+                            value=existing.get(s.key, ""), aliases=(s.key,)))
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        secs = {k.split(":", 1)[1]: val for k, val in v.items() if k.startswith("section:") and val}
+        recorded = services.record_agreement(collab.id, signed_on=v["signed_on"], start=v["start"],
+                                             end=v["end"], goals=v["goals"], sections=secs)
+        if advance:
+            return services.advance(collab.id, "agreement", confirm=confirm)
+        return recorded
+
+    return FormScreen(_("Avtal"), fields, submit)
+
+
+def follow_up_form(services: Any, collab: Any) -> FormScreen:
+    """Record a follow-up (with the municipality's evaluation fields, e.g. SROI)."""
+    policy = services.view.follow_up_policy(collab.form)
+    fields = [
+        Field("summary", _("Sammanfattning"), "area", required=True),
+        Field("goals_met", _("Måluppfyllelse")),
+        Field("done_on", _("Datum"), "date", value=services.today.isoformat()),
+    ]
+    for name in (policy.evaluation_fields if policy else ()):
+        fields.append(Field(f"eval:{name}", name, aliases=(name,)))
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        evaluation = {k.split(":", 1)[1]: val for k, val in v.items() if k.startswith("eval:") and val}
+        return services.record_follow_up(collab.id, v["summary"], done_on=v["done_on"] or None,
+                                         goals_met=v["goals_met"], evaluation=evaluation)
+
+    intro = f"{policy.measure} ({policy.source})" if policy else ""
+    return FormScreen(_("Uppföljning"), fields, submit, intro=intro)
+
+
+def end_form(services: Any, collab: Any) -> FormScreen:
+    """End an active collaboration (expired or terminated, with the reason)."""
+    fields = [
+        Field("reason", _("Skäl"), "area", required=True),
+        Field("kind", _("Typ av avslut"), "choice", required=True, value="expired",
+              choices=labels.choices(labels.END_KINDS)),
+        Field("ended_on", _("Datum"), "date", value=services.today.isoformat()),
+        Field("procurement_unit_involved", _("Upphandlingsenheten har varit delaktig"), "bool"),
+    ]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        return services.end(collab.id, v["reason"], kind=v["kind"], ended_on=v["ended_on"] or None,
+                            procurement_unit_involved=v["procurement_unit_involved"],
+                            version=collab.version, confirm=confirm)
+
+    return FormScreen(_("Avsluta samverkan"), fields, submit)
+
+
+def conflict_form(services: Any, collab_id: int | None = None, org_id: int | None = None) -> FormScreen:
+    """Declare the acting user's conflict of interest (jäv)."""
+    fields = [Field("reason", _("Skäl till jäv"), "area", required=True)]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        return services.declare_conflict(v["reason"], collaboration_id=collab_id, organisation_id=org_id)
+
+    intro = _("Du anmäler jäv som {user}; du kan då inte fatta beslut i ärendet.").format(user=services.actor)
+    return FormScreen(_("Anmäl jäv"), fields, submit, intro=intro)
+
+
+def record_form(services: Any, collab_id: int, kind: Any) -> FormScreen:
+    """A generic form for a plugin-defined record kind (e.g. Stockholm's consultation)."""
+    fields = []
+    for f in kind.fields:
+        ftype = {"date": "date", "bool": "bool", "choice": "choice"}.get(f.kind, "text")
+        fields.append(Field(f.key, f.label, ftype, required=f.required and ftype != "bool",
+                            choices=[(c, c) for c in f.choices]))
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        return services.add_record(collab_id, kind.key, v)
+
+    intro = "\n".join(p for p in (kind.description, f"{_('Källa')}: {kind.source}") if p)
+    return FormScreen(kind.label, fields, submit, intro=intro)
+
+
+def contribution_form(services: Any, collab: Any, organisations: list[Any], existing: list[Any]) -> FormScreen:
+    """Add one party's yearly contribution in one category (the others are kept)."""
+    parties = [(_("Kommunen"), "__municipality__")] + [(o.name, o.name) for o in organisations]
+    fields = [
+        Field("party", _("Part"), "choice", required=True, value="__municipality__", choices=parties),
+        Field("category", _("Kategori"), "choice", required=True, value="money",
+              choices=labels.choices(labels.CATEGORIES)),
+        Field("amount", _("Belopp per år (kr)"), required=True),
+    ]
+    muni_name = services.view.municipality.name if services.view.municipality else _("Kommunen")
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        is_muni = v["party"] == "__municipality__"
+        items = [
+            {"party": c.party, "category": c.category, "amount": c.amount,
+             "is_municipality": c.is_municipality}
+            for c in existing
+        ]
+        items.append({"party": muni_name if is_muni else v["party"], "category": v["category"],
+                      "amount": v["amount"], "is_municipality": is_muni})
+        return services.set_contributions(collab.id, items)
+
+    return FormScreen(_("Bidrag"), fields, submit)
+
+
+def written_agreement(form: str) -> bool:
+    """Whether collaborations of ``form`` have a written agreement."""
+    return FORMS[form].written_agreement

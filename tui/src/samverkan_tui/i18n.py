@@ -1,0 +1,63 @@
+"""Translations of the interface text (gettext message catalogues).
+
+Source strings are Swedish; ``locale/<lang>/LC_MESSAGES/samverkan_tui.po`` holds the
+translations. The ``.po`` file is read at run time with Babel's ``pofile`` reader, so
+no build step (``.mo`` compilation) is needed; Babel is imported only when a language
+other than Swedish is selected, which keeps the default start-up lean.
+
+Extraction: ``pybabel extract -k _ -k N_ -o samverkan_tui.pot tui/src/samverkan_tui``.
+
+Binding descriptions are marked with :func:`N_` and translated when shown (see
+``screens.base.BaseScreen.active_bindings``), because Textual reads ``BINDINGS`` when
+the class is created, before the language of the run is known.
+
+Plugin-supplied texts (rule texts, form names, check items) are never translated here.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+DOMAIN = "samverkan_tui"
+SOURCE_LANGUAGE = "sv"
+
+_catalogue: dict[str, str] = {}
+_language = SOURCE_LANGUAGE
+
+
+def load_catalogue(lang: str) -> dict[str, str]:
+    """The translations for ``lang`` as a dict (empty for Swedish or a missing catalogue)."""
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    path = resources.files("samverkan_tui").joinpath(f"locale/{lang}/LC_MESSAGES/{DOMAIN}.po")
+    if not path.is_file():
+        return {}
+    from babel.messages.pofile import read_po  # only for a non-Swedish interface
+
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def set_language(lang: str | None) -> str:
+    """Select the interface language (``sv`` or ``en``); returns the one in effect."""
+    global _catalogue, _language
+    lang = (lang or SOURCE_LANGUAGE).split("_")[0].lower()
+    _catalogue = load_catalogue(lang)
+    _language = lang if (lang == SOURCE_LANGUAGE or _catalogue) else SOURCE_LANGUAGE
+    return _language
+
+
+def language() -> str:
+    """The language in effect."""
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate ``message`` (Swedish source text) into the selected language."""
+    return _catalogue.get(message, message) if _catalogue else message
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark ``message`` for extraction without translating it now."""
+    return message

@@ -1,0 +1,155 @@
+"""The audit log, read-only: newest first, filterable by actor, entity and action."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Label, Static
+
+from samverkan_tui.i18n import N_, _
+from samverkan_tui.messages import PageRequested
+from samverkan_tui.screens.base import BaseModal, BaseScreen
+from samverkan_tui.widgets.facts import facts
+from samverkan_tui.widgets.header import AppHeader
+from samverkan_tui.widgets.paged_table import PagedTable
+
+PAGE = 100
+
+
+class AuditScreen(BaseScreen):
+    """Every change, as the hash-chained log recorded it."""
+
+    area = N_("Logg")
+    AUTO_FOCUS = "#audit-table"
+    BINDINGS = [
+        Binding("escape", "back", N_("Tillbaka"), id="audit.back"),
+        Binding("f", "filter", N_("Filter"), id="audit.filter",
+                tooltip=N_("Filtrera på användare, objekt och händelse")),
+        Binding("c", "verify", N_("Kontrollera kedjan"), id="audit.verify",
+                tooltip=N_("Kontrollera att loggen inte har ändrats")),
+        Binding("right_square_bracket", "next_page", N_("Nästa sida"), id="audit.next_page", show=False),
+        Binding("left_square_bracket", "previous_page", N_("Föregående sida"), id="audit.previous_page",
+                show=False),
+    ]
+
+    def __init__(self, **filters: Any) -> None:
+        super().__init__()
+        self.filters: dict[str, Any] = filters
+        self.events: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(_("Granskningslogg"))
+        yield Label("", id="status")
+        table = PagedTable(page_size=PAGE, id="audit-table")
+        table.add_column(_("Nr"), key="id", width=5)
+        table.add_column(_("Tid"), key="at", width=19)
+        table.add_column(_("Vem"), key="actor", width=10)
+        table.add_column(_("Händelse"), key="action", width=22)
+        table.add_column(_("Objekt"), key="entity", width=16)
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load(0)
+
+    def load(self, offset: int, cursor: int = 0) -> None:
+        services, filters = self.services, {k: v for k, v in self.filters.items() if v}
+
+        def work():
+            return services.events(limit=PAGE + 1, offset=offset, **filters)
+
+        def done(events) -> None:
+            more = len(events) > PAGE
+            events = events[:PAGE]
+            self.events = {str(e.id): e for e in events}
+            total = offset + len(events) + (1 if more else 0)
+            self.query_one("#audit-table", PagedTable).show_page(
+                ((e.id, (e.id, e.at[:19].replace("T", " "), e.actor, e.action, f"{e.entity} {e.entity_id}"))
+                 for e in events), offset, total, cursor)
+            parts = [_("Händelser {first}–{last}").format(first=offset + 1 if events else 0,
+                                                          last=offset + len(events))]
+            parts += [f"{k}: {v}" for k, v in filters.items()]
+            self.query_one("#status", Label).update(Text(" · ".join(parts)))
+
+        self.run_db(work, done, group="audit-page", exclusive=True)
+
+    @on(PageRequested)
+    def _page(self, event: PageRequested) -> None:
+        event.stop()
+        self.load(event.offset, event.cursor)
+
+    @on(DataTable.RowSelected, "#audit-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        e = self.events.get(event.row_key.value)
+        if e is not None:
+            self.app.push_screen(EventScreen(e))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_next_page(self) -> None:
+        self.query_one(PagedTable).next_page()
+
+    def action_previous_page(self) -> None:
+        self.query_one(PagedTable).previous_page()
+
+    def action_filter(self) -> None:
+        from samverkan_tui.screens.form import Field, FormScreen
+
+        fields = [
+            Field("actor", _("Användare"), value=self.filters.get("actor", "")),
+            Field("entity", _("Objekttyp (t.ex. collaboration)"), value=self.filters.get("entity", "")),
+            Field("entity_id", _("Objektets nr"), value=self.filters.get("entity_id", "")),
+            Field("action_prefix", _("Händelse börjar med (t.ex. transition)"),
+                  value=self.filters.get("action_prefix", "")),
+        ]
+
+        def apply(values: dict | None) -> None:
+            if values is not None:
+                self.filters = values
+                self.load(0)
+
+        self.app.push_screen(FormScreen(_("Filtrera loggen"), fields, lambda v, c: v), apply)
+
+    def action_verify(self) -> None:
+        def done(report) -> None:
+            if report.ok:
+                self.notify(_("Loggkedjan är obruten."), markup=False)
+            else:
+                self.notify(_("Loggkedjan är bruten vid händelse {n}.").format(n=report.broken_at),
+                            severity="error", markup=False)
+
+        self.run_db(self.services.verify_audit, done)
+
+
+class EventScreen(BaseModal[None]):
+    """One audit event with its before and after values (read-only)."""
+
+    BINDINGS = [Binding("escape", "close", N_("Stäng"), id="event.close")]
+
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.event = event
+
+    def compose(self) -> ComposeResult:
+        e = self.event
+        with Vertical(id="event-box"):
+            yield Label(Text(_("Händelse {n}").format(n=e.id)), id="event-title")
+            with VerticalScroll():
+                yield Static(facts([
+                    (_("Tid"), e.at), (_("Vem"), e.actor), (_("Varifrån"), e.origin),
+                    (_("Händelse"), e.action), (_("Objekt"), f"{e.entity} {e.entity_id}"),
+                    (_("Före"), json.dumps(e.before, ensure_ascii=False, indent=1) if e.before else ""),
+                    (_("Efter"), json.dumps(e.after, ensure_ascii=False, indent=1) if e.after else ""),
+                    (_("Hash"), e.hash[:16]),
+                ], width=10))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,77 @@
+"""First run: choose this database's municipality among the installed plugins."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from samverkan_tui.i18n import N_, _
+from samverkan_tui.screens.base import BaseScreen
+from samverkan_tui.widgets.header import AppHeader
+
+
+class FirstRunScreen(BaseScreen):
+    """Shown when the database has no municipality yet."""
+
+    area = N_("Start")
+    BINDINGS = [
+        Binding("enter", "start_empty", N_("Börja tomt"), id="first.empty",
+                tooltip=N_("Välj kommunen och börja med en tom databas")),
+        Binding("d", "demo", N_("Demodata"), id="first.demo",
+                tooltip=N_("Välj kommunen och ladda dess demodata")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(_("Första start"))
+        munis = self.app.registry.municipalities()
+        with Vertical(id="first-run"):
+            yield Static(Text(_("Databasen är ny. Välj vilken kommun den tillhör:")), id="first-intro")
+            yield Static(Text(str(self.services.store.path)), id="first-db", classes="muted")
+            yield OptionList(
+                *[Option(Text(f"{m.name} – {m.organisation} ({key})"), id=key) for key, m in munis.items()],
+                id="municipalities")
+            if not munis:
+                yield Label(Text(_("Inga kommunplugin är installerade.")), classes="error")
+            yield Static(Text(_("enter: börja med en tom databas · d: ladda demodata")), classes="muted")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = 0
+        options.focus()
+
+    def chosen(self) -> str | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def action_start_empty(self) -> None:
+        key = self.chosen()
+        if key:
+            services = self.services
+            self.run_db(lambda: services.set_municipality(key), lambda _r: self.app.start_home())
+
+    def action_demo(self) -> None:
+        key = self.chosen()
+        if not key:
+            return
+        from samverkan.demo import load_demo
+
+        services = self.services
+
+        def done(counts: dict) -> None:
+            self.notify(_("Demodata: {o} organisationer, {c} samverkansärenden.").format(
+                o=counts["organisations"], c=counts["collaborations"]), markup=False)
+            self.app.start_home()
+
+        self.run_db(lambda: load_demo(services, key), done)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_start_empty()

@@ -1,0 +1,205 @@
+"""A generic form dialog with inline validation.
+
+The form keeps every value the user typed when the service refuses it: the message
+appears under the field the error names (``ValidationError.field``), or above the form
+when it names none. A refused transition shows its findings; advisory findings can be
+confirmed, which resubmits with ``confirm=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from samverkan.errors import NotFound, SamverkanError, TransitionRefused, ValidationError
+from samverkan_tui.i18n import N_, _
+from samverkan_tui.screens.base import BaseModal
+
+
+@dataclass
+class Field:
+    """One field of a form.
+
+    :param kind: ``text``, ``area`` (several lines), ``date`` (YYYY-MM-DD), ``bool`` or ``choice``.
+    :param choices: (label, value) pairs for ``choice``.
+    :param aliases: other names the services use for this field in their errors.
+    """
+
+    key: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    value: Any = None
+    choices: list[tuple[str, Any]] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()
+    placeholder: str = ""
+
+
+Submit = Callable[[dict[str, Any], bool], Any]
+
+
+class FormScreen(BaseModal[Any]):
+    """A dialog with fields; dismisses with the result of ``submit`` once it succeeds."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Spara"), id="form.save", priority=True,
+                tooltip=N_("Spara formuläret")),
+        Binding("escape", "cancel", N_("Avbryt"), id="form.cancel",
+                tooltip=N_("Stäng utan att spara")),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], submit: Submit, *,
+                 intro: str = "", save_label: str = "") -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = fields
+        self.submit = submit
+        self.intro = intro
+        self.busy = False
+
+    # -- building ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Label(Text(self.form_title), id="form-title")
+            if self.intro:
+                yield Static(Text(self.intro), id="form-intro")
+            yield Static("", id="form-error", classes="error")
+            with VerticalScroll(id="form-fields"):
+                for f in self.fields:
+                    label = f.label + (" *" if f.required else "")
+                    if f.kind != "bool":
+                        yield Label(Text(label), classes="field-label")
+                    yield self._widget(f)
+                    yield Static("", id=f"err-{f.key}", classes="error field-error")
+            yield Label(Text(_("ctrl+s sparar · esc avbryter · * obligatoriskt")), id="form-hint")
+
+    def _widget(self, f: Field) -> Widget:
+        wid = f"f-{f.key}"
+        if f.kind == "area":
+            area = TextArea(str(f.value or ""), id=wid, classes="field-area", soft_wrap=True,
+                            tab_behavior="focus", show_line_numbers=False)
+            return area
+        if f.kind == "bool":
+            return Checkbox(Text(f.label), bool(f.value), id=wid)
+        if f.kind == "choice":
+            options = [(Text(str(label)), value) for label, value in f.choices]
+            values = [v for _l, v in f.choices]
+            return Select(options, id=wid, allow_blank=not f.required,
+                          value=f.value if f.value in values else Select.NULL,
+                          prompt=_("Välj …"), compact=True)
+        placeholder = f.placeholder or ("ÅÅÅÅ-MM-DD" if f.kind == "date" else "")
+        return Input("" if f.value is None else str(f.value), id=wid, placeholder=placeholder,
+                     compact=True)
+
+    def on_mount(self) -> None:
+        for error in self.query(".error"):
+            error.display = False
+
+    # -- reading values ------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        """What the user entered, by field key (None for an empty choice, False for a box)."""
+        out: dict[str, Any] = {}
+        for f in self.fields:
+            w = self.query_one(f"#f-{f.key}")
+            if isinstance(w, TextArea):
+                out[f.key] = w.text.strip()
+            elif isinstance(w, Checkbox):
+                out[f.key] = w.value
+            elif isinstance(w, Select):
+                out[f.key] = None if w.is_blank() else w.value
+            else:
+                out[f.key] = w.value.strip()
+        return out
+
+    # -- showing errors ----------------------------------------------------------
+
+    def clear_errors(self) -> None:
+        for error in self.query(".error"):
+            error.update("")
+            error.display = False
+
+    def show_error(self, message: str, field_name: str | None = None) -> None:
+        """Show ``message`` under the field named ``field_name`` (or above the form)."""
+        target = None
+        for f in self.fields:
+            if field_name and (field_name == f.key or field_name in f.aliases):
+                target = f
+                break
+        box = self.query_one(f"#err-{target.key}" if target else "#form-error", Static)
+        box.update(Text(message))
+        box.display = True
+        if target is not None:
+            widget = self.query_one(f"#f-{target.key}")
+            widget.focus()
+            widget.scroll_visible()
+            box.scroll_visible()
+
+    # -- saving ------------------------------------------------------------------
+
+    def check_required(self, values: dict[str, Any]) -> bool:
+        ok = True
+        for f in reversed(self.fields):
+            if f.required and values.get(f.key) in (None, ""):
+                self.show_error(_("Fältet måste fyllas i."), f.key)
+                ok = False
+        return ok
+
+    def action_save(self, confirm: bool = False) -> None:
+        if self.busy:
+            return
+        self.clear_errors()
+        values = self.values()
+        if not self.check_required(values):
+            return
+        self.busy = True
+        self.run_db(lambda: self.submit(values, confirm), self._saved, self._refused, group="form")
+
+    def _saved(self, result: Any) -> None:
+        self.busy = False
+        self.dismiss(result)
+
+    def _refused(self, exc: SamverkanError) -> None:
+        self.busy = False
+        if isinstance(exc, TransitionRefused):
+            from samverkan.services import ConfirmationNeeded
+            from samverkan_tui.screens.findings import FindingsScreen
+
+            can_confirm = isinstance(exc, ConfirmationNeeded)
+            if not can_confirm:
+                self.show_error(_("Övergången stoppades av spärrar (se listan)."))
+
+            def answered(confirmed: bool | None) -> None:
+                if confirmed and can_confirm:
+                    self.action_save(confirm=True)
+
+            self.app.push_screen(FindingsScreen(exc.findings, can_confirm), answered)
+        elif isinstance(exc, ValidationError):
+            self.show_error(str(exc), exc.field)
+        elif isinstance(exc, NotFound):
+            self.show_error(str(exc), "org")
+        else:
+            self.show_error(str(exc))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last field it saves."""
+        event.stop()
+        inputs = [w for w in self.query("#form-fields > *") if w.can_focus]
+        if inputs and event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
