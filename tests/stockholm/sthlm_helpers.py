@@ -36,12 +36,15 @@ class Walk:
 
     @property
     def today(self) -> dt.date:
+        """The services' fixed today."""
         return self.s.today
 
     def months_ago(self, n: int) -> dt.date:
+        """The date ``n`` months before today."""
         return add_months(self.today, -n)
 
     def org(self) -> int:
+        """Register a new organisation; return its id."""
         self._n += 1
         return self.s.register_organisation(f"Förening {self._n}", self.orgnr(self._n)).id
 
@@ -60,11 +63,13 @@ class Walk:
             self.s.answer_check(cid, item.id, overrides.get(item.id, "met"), "Kontrollerat.")
 
     def consult(self, cid: int, on: dt.date | None = None, recommendation: str = "supports") -> None:
+        """Record a consultation with the preparatory group (default: two months ago)."""
         self.s.add_record(cid, "consultation", {
             "topic": "Lämplig samverkansform?", "advice": "Lämpligt.", "by": "Beredningsgruppen",
             "recommendation": recommendation, "date": (on or self.months_ago(2)).isoformat()})
 
     def prestudy(self, cid: int) -> None:
+        """Record a pre-study three months ago."""
         self.s.add_record(cid, "prestudy", {
             "need": "Behov", "design": "Utformning", "shared_goals": "Mål",
             "date": self.months_ago(3).isoformat()})
@@ -80,17 +85,20 @@ class Walk:
         return cid
 
     def decide(self, cid: int, **kwargs: Any):
+        """Decide (start unless ``outcome`` says otherwise) with considerations, a month ago."""
         kwargs.setdefault("considerations", "Behovet är utrett; ingen organisation gynnas.")
         kwargs.setdefault("decided_on", self.months_ago(1))
         return self.s.decide(cid, kwargs.pop("outcome", "start"), "Ryms i uppdraget.", **kwargs)
 
     def contribute(self, cid: int, partner: int = 300_000) -> None:
+        """Set the municipality's and the partner's yearly contributions."""
         self.s.set_contributions(cid, [
             {"party": "AMF", "category": "money", "amount": 500_000, "is_municipality": True},
             {"party": "Föreningen", "category": "staff", "amount": partner},
         ])
 
     def agree(self, cid: int, **kwargs: Any) -> None:
+        """Record a signed agreement with goals and every section (overridable)."""
         kwargs.setdefault("signed_on", self.months_ago(1))
         kwargs.setdefault("start", self.months_ago(1))
         kwargs.setdefault("end", add_months(self.today, 24))

@@ -57,15 +57,18 @@ class _Demo:
         self.today = services.today
 
     def months_ago(self, months: int) -> dt.date:
+        """The date ``months`` calendar months before today."""
         return add_months(self.today, -months)
 
     def org(self, n: int, name: str, legal_form: str = "ideell förening") -> int:
+        """Register example organisation ``n`` and return its id."""
         o = self.s.register_organisation(
             f"{name} (exempel)", orgnr(n), legal_form, contact=f"kontakt{n}@exempel.invalid",
             is_example=True)
         return o.id
 
     def initiative(self, title: str, form: str, orgs: list[int], **fields: Any) -> int:
+        """Register an example initiative and move it to preparation; return its id."""
         fields.setdefault("unit", UNIT)
         fields.setdefault("manager", MANAGER)
         fields.setdefault("compensated", form != "informal")
@@ -75,6 +78,7 @@ class _Demo:
 
     def answer_all(self, cid: int, overrides: dict[str, tuple[str, str]] | None = None,
                    skip: tuple[str, ...] = ()) -> None:
+        """Answer the checklist: met (with a motivation where needed), except ``overrides``/``skip``."""
         overrides = overrides or {}
         for item, _answer in self.s.checklist(cid):
             if item.id in skip:
@@ -87,21 +91,25 @@ class _Demo:
 
     def consult(self, cid: int, on: dt.date, topic: str, advice: str,
                 recommendation: str = "supports") -> None:
+        """Record a consultation with the preparatory group."""
         self.s.add_record(cid, "consultation", {
             "topic": topic, "advice": advice, "recommendation": recommendation,
             "by": GROUP, "date": on.isoformat()})
 
     def prestudy(self, cid: int, on: dt.date, need: str, design: str, goals: str) -> None:
+        """Record a pre-study (need, design, shared goals)."""
         self.s.add_record(cid, "prestudy", {
             "need": need, "design": design, "shared_goals": goals, "date": on.isoformat()})
 
     def decide(self, cid: int, on: dt.date, motivation: str, considerations: str,
                policy_link: str = "Arbetsmarknadsnämndens verksamhetsplan (exempel)") -> None:
+        """Decide to start, with considerations and policy link, confirming advisories."""
         self.s.decide(cid, "start", motivation, considerations, policy_link=policy_link,
                       decided_on=on, confirm=True)
 
     def agree(self, cid: int, signed: dt.date, start: dt.date, end: dt.date, goals: str,
               municipal: int, partner: int, party: str) -> None:
+        """Record both parties' contributions and the signed agreement; move to ``agreement``."""
         form = self.s.collaboration(cid).form
         sections = {k: v for k, v in _SECTIONS.items()
                     if k in {s.key for s in self.s.view.agreement_sections(form)}}
