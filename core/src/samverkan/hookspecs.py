@@ -169,7 +169,8 @@ def lifecycle_event(event: str, context: GateContext) -> list[Notification] | No
     if and only if the change is.
 
     :param event: ``"registered"`` (new initiative), ``"transition:<stage>"`` after a
-        collaboration reached ``<stage>``, ``"decision"`` after a decision was recorded.
+        collaboration reached ``<stage>``, ``"decision"`` after a decision was recorded,
+        ``"record:<kind>"`` after a plugin record of ``<kind>`` was added.
     :param context: the collaboration after the change, with its records.
     :returns: a list of :class:`samverkan.model.Notification`, or None.
     """

@@ -1,0 +1,96 @@
+"""Guards that keep the plugin contract, its docs and its tests in step (datasette-style),
+and the layering of the workspace (import-linter, no Textual on the core's import path)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samverkan import hookspecs
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "writing-a-plugin.md"
+
+
+def hooks() -> dict[str, object]:
+    return {name: f for name, f in vars(hookspecs).items() if hasattr(f, "samverkan_spec")}
+
+
+def signature(name: str) -> str:
+    """``name(param, param)``: how the docs head each hook."""
+    return f"{name}({', '.join(inspect.signature(hooks()[name]).parameters)})"
+
+
+def test_there_are_hooks_to_guard():
+    assert {"municipality", "register_checks", "register_gates", "lifecycle_event"} <= set(hooks())
+
+
+@pytest.mark.parametrize("name", sorted(hooks()))
+def test_every_hook_is_documented_with_its_signature(name):
+    text = DOC.read_text(encoding="utf-8")
+    assert f"### `{signature(name)}`" in text, f"docs/writing-a-plugin.md has no heading for {signature(name)}"
+
+
+@pytest.mark.parametrize("name", sorted(hooks()))
+def test_every_hook_spec_documents_its_parameters(name):
+    doc = inspect.getdoc(hooks()[name]) or ""
+    for param in inspect.signature(hooks()[name]).parameters:
+        assert f":param {param}:" in doc, f"{name} does not document {param}"
+    returns = inspect.signature(hooks()[name]).return_annotation
+    if returns not in ("None", None):
+        assert ":returns:" in doc, f"{name} does not say what it returns"
+    if hooks()[name].samverkan_spec["firstresult"]:
+        assert "Stops at first non-None result" in doc
+
+
+def _test_names() -> set[str]:
+    names = set()
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(hooks()))
+def test_every_hook_has_a_test(name):
+    assert f"test_hook_{name}" in _test_names(), f"no test_hook_{name} anywhere in tests/"
+
+
+def test_import_linter_contracts_hold():
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for contract in ("Core and municipality plugins never import Textual or the TUI KEPT",
+                     "Only core's store talks to SQLite KEPT",
+                     "Core does not depend on any municipality KEPT"):
+        assert contract in result.stdout
+    assert "0 broken" in result.stdout
+
+
+def test_the_core_plugins_and_the_tui_package_import_no_textual():
+    code = (
+        "import sys\n"
+        "import samverkan, samverkan.cli, samverkan.services, samverkan_stockholm.plugin, "
+        "samverkan_linkoping.plugin, samverkan_tui, samverkan_tui.plugin\n"
+        "from samverkan.cli import make_cli\n"
+        "make_cli()\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SAMVERKAN_LOAD_PLUGINS"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_importing_the_package_root_stays_cheap():
+    code = "import sys, samverkan\nprint(sorted(m for m in ('click', 'sqlite_utils', 'pluggy', 'samverkan.services') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['pluggy']"
