@@ -97,7 +97,7 @@ def gates() -> list[Gate]:
              initiative_from_organisation, "IOP: initiativet kommer från civilsamhällesaktören",
              to_stages=("preparation", "decided"), forms=IOP),
         Gate("linkoping.iop.no_market", _criteria("\"det får alltså inte finnas en kommersiell marknad\""),
-             no_commercial_market, "IOP: ingen kommersiell marknad (besvarad och motiverad)",
+             no_commercial_market, "IOP: frågan om kommersiell marknad får inte besvaras \"ej tillämplig\"",
              to_stages=("decided",), forms=IOP),
         Gate("linkoping.iop.mutual_commitment", _criteria("\"ett ömsesidigt åtagande mellan två eller fler parter\""),
              mutual_commitment, "IOP: ömsesidigt åtagande, kommunen och minst en idéburen part bidrar",
