@@ -60,7 +60,8 @@ def test_rules_answer_only_the_topics_the_seed_speaks_to_with_the_shared_values(
     assert set(rules) <= set(TOPIC_KEYS)
     assert {t: r.value for t, r in rules.items()} == {
         "initiative": "organisation", "preparatory_body": False, "legal_checks": None, "no_market": True,
-        "policy_link": None, "cost_split": 0.5, "decision": "board", "follow_up": "yearly",
+        "policy_link": None, "cost_split": 0.5, "decision": "board",
+        "follow_up": {"interval": "yearly", "method": "sroi"},
         "transparency": None,
     }
     assert "SROI" in rules["follow_up"].text

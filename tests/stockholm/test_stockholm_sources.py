@@ -93,7 +93,7 @@ def test_rules_answer_stockholms_topics_with_the_shared_values(sthlm):
     assert values == {
         "initiative": "either", "open_call": False, "preparatory_body": True, "pre_study": True,
         "no_market": True, "democracy": True, "cost_split": "comparable", "decision": "manager",
-        "follow_up": "yearly",
+        "follow_up": {"interval": "yearly", "method": "measurable_goals"},
     }
     # at most one valued rule per topic, so a comparison joins on topic unambiguously
     valued = [r.topic for r in rules if r.value is not None]

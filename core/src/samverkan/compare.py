@@ -87,6 +87,8 @@ class Comparison:
     b: str
     form: str | None
     rows: list[Row] = field(default_factory=list)
+    name_a: str = ""
+    name_b: str = ""
 
     def differences(self) -> list[Row]:
         """Rows where the two differ (including topics only one regulates)."""
@@ -129,7 +131,8 @@ def compare(registry: Registry, a: str, b: str, form: str | None = None) -> Comp
 
         validate_form(form)
     rules_a, rules_b = _rules_for(registry, a, form), _rules_for(registry, b, form)
-    result = Comparison(a, b, form)
+    result = Comparison(a, b, form, name_a=registry.view(a).municipality.name,
+                        name_b=registry.view(b).municipality.name)
     for topic in TOPICS:
         side_a = Side(tuple(rules_a.get(topic.key, ())))
         side_b = Side(tuple(rules_b.get(topic.key, ())))

@@ -97,9 +97,9 @@ def _compare_markdown(comparison, rows) -> str:
             return "*regleras inte*"
         return f"{side.text} (källa: {side.source})".replace("\n", "<br>")
 
-    title = f"# {comparison.a} jämfört med {comparison.b}" + (
+    title = f"# {comparison.name_a} jämfört med {comparison.name_b}" + (
         f" ({comparison.form})" if comparison.form else "")
-    table = markdown_table(["Ämne", "Status", comparison.a, comparison.b],
+    table = markdown_table(["Ämne", "Status", comparison.name_a, comparison.name_b],
                            [[r.topic.label, STATUS_LABELS[r.status], cell(r.a), cell(r.b)] for r in rows])
     return f"{title}\n\n{table}"
 

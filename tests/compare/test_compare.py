@@ -1,0 +1,135 @@
+"""Comparing two municipalities' rules side by side (issue: compare)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from types import ModuleType
+
+import pytest
+
+from samverkan import hookimpl
+from samverkan.compare import STATUSES, compare, to_data
+from samverkan.model import Source
+from samverkan.rules import Document, Municipality, RuleText
+from samverkan.topics import TOPIC_KEYS
+
+
+def _row(comparison, topic):
+    return next(r for r in comparison.rows if r.topic.key == topic)
+
+
+@pytest.mark.parametrize(
+    ("topic", "expect_a", "expect_b"),
+    [
+        ("initiative", "either", "organisation"),
+        ("preparatory_body", True, False),
+        ("cost_split", "comparable", 0.5),
+    ],
+)
+def test_stockholm_and_linkoping_differ_by_value(registry, topic, expect_a, expect_b):
+    row = _row(compare(registry, "stockholm", "linkoping"), topic)
+    assert row.status == "different"
+    assert (row.a.value, row.b.value) == (expect_a, expect_b)
+    assert row.a.source and row.b.source
+    assert "Linköping" in row.b.source or "KS 2016-573" in row.b.source or "2020" in row.b.source
+
+
+def test_follow_up_differs_with_sroi_in_linkoping(registry):
+    row = _row(compare(registry, "stockholm", "linkoping"), "follow_up")
+    assert row.status == "different"
+    assert "SROI" in row.b.text and "SROI" not in row.a.text
+    assert row.a.source and row.b.source
+
+
+def test_every_row_names_both_sources_where_regulated(registry):
+    for row in compare(registry, "stockholm", "linkoping").rows:
+        assert row.status in STATUSES
+        assert bool(row.a.source) == row.a.regulated
+        assert bool(row.b.source) == row.b.regulated
+
+
+@pytest.mark.parametrize("key", ["stockholm", "linkoping"])
+def test_a_municipality_compared_with_itself_has_no_differences(registry, key):
+    comparison = compare(registry, key, key)
+    assert comparison.differences() == []
+    assert {r.status for r in comparison.rows} <= {"same", "neither"}
+    assert any(r.status == "same" for r in comparison.rows)
+
+
+def _one_topic_plugin() -> ModuleType:
+    """A municipality that regulates one topic only (registered in-process, pluggy style)."""
+    plugin = ModuleType("testby_plugin")
+    plugin.municipality = hookimpl(lambda: Municipality(
+        "testby", "Testby kommun", "Testnämnden",
+        (Document("riktlinjer", "Testbys riktlinjer", "TB 2026-1"),)))
+    plugin.register_rules = hookimpl(lambda register: register(RuleText(
+        "testby.initiative", "initiative", "Båda parter får ta initiativ.",
+        Source("Testbys riktlinjer (TB 2026-1)", "§ 1"), "either")))
+    return plugin
+
+
+def test_plugin_regulating_one_topic_shows_the_rest_as_not_regulated(registry):
+    status = registry.add(_one_topic_plugin(), "testby")
+    assert status.ok, status.error
+    comparison = compare(registry, "stockholm", "testby")
+    initiative = _row(comparison, "initiative")
+    assert initiative.status == "same"  # both say either side may initiate
+    for row in comparison.rows:
+        if row.topic.key == "initiative":
+            continue
+        assert not row.b.regulated
+        assert row.status in ("only_a", "neither")
+
+
+def test_form_restricts_to_rules_about_that_form(registry):
+    everything = compare(registry, "stockholm", "linkoping")
+    informal = compare(registry, "stockholm", "linkoping", form="informal")
+    count = lambda c: sum(len(r.a.rules) + len(r.b.rules) for r in c.rows)  # noqa: E731
+    assert count(informal) <= count(everything)
+    for row in informal.rows:
+        for rule in (*row.a.rules, *row.b.rules):
+            assert not rule.forms or "informal" in rule.forms
+
+
+def test_json_output_round_trips_and_is_stably_ordered(cli):
+    result = cli("rules", "compare", "stockholm", "linkoping", "--format", "json", db_path=None)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["topic"] for r in rows] == list(TOPIC_KEYS)
+    for r in rows:
+        assert r["status"] in STATUSES
+        for side in ("a", "b"):
+            assert {"text", "value", "source"} <= set(r[side])
+    again = cli("rules", "compare", "stockholm", "linkoping", "--format", "json", db_path=None)
+    assert again.output == result.output
+    assert json.loads(json.dumps(rows)) == rows
+
+
+def test_toml_output_round_trips(cli, registry):
+    result = cli("rules", "compare", "stockholm", "linkoping", "--format", "toml", db_path=None)
+    assert result.exit_code == 0, result.output
+    parsed = tomllib.loads(result.output)
+    comparison = compare(registry, "stockholm", "linkoping")
+    assert parsed == to_data(comparison, comparison.rows)
+
+
+def test_only_differences_leaves_out_agreement(cli):
+    result = cli("rules", "compare", "stockholm", "linkoping", "--only-differences", "--format", "json",
+                 db_path=None)
+    rows = json.loads(result.output)
+    assert rows and all(r["status"] in ("different", "only_a", "only_b") for r in rows)
+    topics = {r["topic"] for r in rows}
+    assert {"initiative", "preparatory_body", "cost_split", "follow_up"} <= topics
+
+
+def test_markdown_output_snapshot(cli, snapshot):
+    result = cli("rules", "compare", "stockholm", "linkoping", "--format", "markdown", db_path=None)
+    assert result.exit_code == 0
+    assert result.output == snapshot
+
+
+def test_unknown_municipality_is_refused_with_exit_1(cli):
+    result = cli("rules", "compare", "stockholm", "atlantis", db_path=None)
+    assert result.exit_code == 1
+    assert "no municipality plugin 'atlantis' is installed" in result.output
