@@ -33,3 +33,81 @@ async def settle(pilot: Any) -> None:
 async def type_text(pilot: Any, text: str) -> None:
     """Type ``text`` key by key."""
     await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+
+
+# -- driving the UI with keys only -----------------------------------------------
+
+TEXT = "Ifyllt i test"
+OVERRIDES = {"end": "2027-12-31", "minute_paragraph": "paragraf 12", "amount": "100000",
+             "year": "2026"}
+
+
+def screen_name(app: Any) -> str:
+    return type(app.screen).__name__
+
+
+async def focus(pilot: Any, widget: Any, limit: int = 40) -> None:
+    """Press tab until ``widget`` has focus."""
+    for _i in range(limit):
+        if pilot.app.focused is widget:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"could not tab to {widget!r}; focus is on {pilot.app.focused!r}")
+
+
+async def choose(pilot: Any, select: Any, value: Any) -> None:
+    """Pick ``value`` in a focused Select by keys (enter, home, down …, enter)."""
+    values = [v for _label, v in select._options if v is not select.NULL]
+    index = values.index(value)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("home", *(["down"] * index), "enter")
+    await pilot.pause()
+    assert select.value == value, (select.value, value)
+
+
+async def fill_form(pilot: Any, values: dict[str, Any] | None = None, *, save: bool = True,
+                    fill_all: bool = False) -> None:
+    """Fill the open FormScreen by keys: ``values`` first, then every required empty field
+    (every empty field with ``fill_all``) with a plausible value, and tick every check box;
+    then ctrl+s."""
+    from textual.widgets import Checkbox, Input, Select, TextArea
+
+    app = pilot.app
+    form = app.screen
+    assert screen_name(app) == "FormScreen", screen_name(app)
+    values = dict(values or {})
+    current = form.values()
+    for f in form.fields:
+        widget = form.widget_for(f.key)
+        if f.key in values:
+            want = values[f.key]
+        elif f.kind == "bool":
+            want = True
+        elif (f.required or fill_all) and f.kind != "choice" and current[f.key] in (None, ""):
+            want = OVERRIDES.get(f.key, TODAY.isoformat() if f.kind == "date" else TEXT)
+        else:
+            continue
+        if want == current[f.key]:
+            continue
+        await focus(pilot, widget)
+        if isinstance(widget, Checkbox):
+            await pilot.press("space")
+        elif isinstance(widget, Select):
+            await choose(pilot, widget, want)
+        elif isinstance(widget, TextArea):
+            await pilot.press("ctrl+a", "delete") if widget.text else None
+            await type_text(pilot, str(want))
+        elif isinstance(widget, Input):
+            await pilot.press("home", "ctrl+k")
+            await type_text(pilot, str(want))
+    if save:
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+
+def form_errors(app: Any) -> list[str]:
+    """The error messages the open form shows."""
+    if screen_name(app) != "FormScreen":
+        return []
+    return [str(e.render()) for e in app.screen.query(".error") if e.display]

@@ -111,6 +111,10 @@ class SamverkanApp(App):
         elif where == "help":
             self.action_help()
 
+    def action_goto(self, where: str) -> None:
+        """Binding and palette action: open the screen or form ``where``."""
+        self.goto(where)
+
     def _created_collab(self, collab: Any) -> None:
         if collab is not None:
             self.notify(_("Samverkan {n} är registrerad.").format(n=collab.id), markup=False)

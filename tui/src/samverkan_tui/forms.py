@@ -96,7 +96,8 @@ def decision_form(services: Any, collab: Any) -> FormScreen:
         Field("outcome", _("Beslut"), "choice", required=True, value="start",
               choices=labels.choices(labels.OUTCOMES)),
         Field("motivation", _("Motivering"), "area", required=True),
-        Field("considerations", _("Överväganden (alternativ, risker, jämförelser)"), "area"),
+        Field("considerations", _("Överväganden (varför samverkan, form och part; risker)"), "area",
+              required=True),
         Field("policy_link", _("Koppling till politiskt mål eller budgetuppdrag"),
               value=collab.policy_link),
         Field("decided_on", _("Beslutsdatum"), "date", value=services.today.isoformat()),
@@ -154,10 +155,11 @@ def follow_up_form(services: Any, collab: Any) -> FormScreen:
         Field("done_on", _("Datum"), "date", value=services.today.isoformat()),
     ]
     for name in (policy.evaluation_fields if policy else ()):
-        fields.append(Field(f"eval:{name}", name, aliases=(name,)))
+        fields.append(Field(f"eval:{name}", name, aliases=(name,), placeholder=_("tal eller JSON")))
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
-        evaluation = {k.split(":", 1)[1]: val for k, val in v.items() if k.startswith("eval:") and val}
+        evaluation = {k.split(":", 1)[1]: _json_or_text(val) for k, val in v.items()
+                      if k.startswith("eval:") and val}
         return services.record_follow_up(collab.id, v["summary"], done_on=v["done_on"] or None,
                                          goals_met=v["goals_met"], evaluation=evaluation)
 
@@ -232,6 +234,16 @@ def contribution_form(services: Any, collab: Any, organisations: list[Any], exis
         return services.set_contributions(collab.id, items)
 
     return FormScreen(_("Bidrag"), fields, submit)
+
+
+def _json_or_text(value: str) -> Any:
+    """An evaluation value: JSON when it parses (numbers, lists of outcomes), else the text."""
+    import json
+
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 def written_agreement(form: str) -> bool:

@@ -30,6 +30,11 @@ class ChooseScreen(BaseModal[str | None]):
             yield OptionList(*[Option(Text(label), id=value) for label, value in self.options],
                              id="choose-list")
 
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

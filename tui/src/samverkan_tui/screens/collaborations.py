@@ -19,12 +19,12 @@ from samverkan_tui.widgets.header import AppHeader
 from samverkan_tui.widgets.paged_table import PagedTable
 
 COLUMNS = (
-    ("id", N_("Nr"), 5),
-    ("title", N_("Titel"), 18),
+    ("id", N_("Nr"), 4),
+    ("title", N_("Titel"), 14),
     ("stage", N_("Steg"), 9),
     ("form", N_("Form"), 9),
-    ("organisation", N_("Organisation"), 14),
-    ("unit", N_("Enhet"), 10),
+    ("organisation", N_("Organisation"), 11),
+    ("unit", N_("Enhet"), 7),
     ("next_follow_up", N_("Uppföljn."), 10),
 )
 SHORT_FORMS = {
@@ -45,7 +45,7 @@ class CollaborationsScreen(BaseScreen):
         Binding("slash", "search", N_("Sök"), id="collabs.search", tooltip=N_("Sök i fritext")),
         Binding("f", "filter", N_("Filter"), id="collabs.filter",
                 tooltip=N_("Filtrera på steg, form, enhet och försenad uppföljning")),
-        Binding("s", "sort", N_("Sortera"), id="collabs.sort", tooltip=N_("Byt sorteringskolumn")),
+        Binding("s", "sort", N_("Sortera"), id="collabs.sort", show=False, tooltip=N_("Byt sorteringskolumn")),
         Binding("S", "reverse", N_("Vänd"), id="collabs.reverse", show=False,
                 tooltip=N_("Vänd sorteringsordningen")),
         Binding("x", "overdue", N_("Försenade"), id="collabs.overdue", show=False,

@@ -74,17 +74,17 @@ class FormScreen(BaseModal[Any]):
             if self.intro:
                 yield Static(Text(self.intro), id="form-intro")
             yield Static("", id="form-error", classes="error")
-            with VerticalScroll(id="form-fields"):
-                for f in self.fields:
+            with VerticalScroll(id="form-fields", can_focus=False):
+                for i, f in enumerate(self.fields):
                     label = f.label + (" *" if f.required else "")
                     if f.kind != "bool":
                         yield Label(Text(label), classes="field-label")
-                    yield self._widget(f)
-                    yield Static("", id=f"err-{f.key}", classes="error field-error")
+                    yield self._widget(f, i)
+                    yield Static("", id=f"err-{i}", classes="error field-error")
             yield Label(Text(_("ctrl+s sparar · esc avbryter · * obligatoriskt")), id="form-hint")
 
-    def _widget(self, f: Field) -> Widget:
-        wid = f"f-{f.key}"
+    def _widget(self, f: Field, index: int) -> Widget:
+        wid = f"field-{index}"
         if f.kind == "area":
             area = TextArea(str(f.value or ""), id=wid, classes="field-area", soft_wrap=True,
                             tab_behavior="focus", show_line_numbers=False)
@@ -101,6 +101,11 @@ class FormScreen(BaseModal[Any]):
         return Input("" if f.value is None else str(f.value), id=wid, placeholder=placeholder,
                      compact=True)
 
+    def widget_for(self, key: str) -> Widget:
+        """The input widget of the field ``key``."""
+        index = next(i for i, f in enumerate(self.fields) if f.key == key)
+        return self.query_one(f"#field-{index}")
+
     def on_mount(self) -> None:
         for error in self.query(".error"):
             error.display = False
@@ -111,7 +116,7 @@ class FormScreen(BaseModal[Any]):
         """What the user entered, by field key (None for an empty choice, False for a box)."""
         out: dict[str, Any] = {}
         for f in self.fields:
-            w = self.query_one(f"#f-{f.key}")
+            w = self.widget_for(f.key)
             if isinstance(w, TextArea):
                 out[f.key] = w.text.strip()
             elif isinstance(w, Checkbox):
@@ -131,16 +136,16 @@ class FormScreen(BaseModal[Any]):
 
     def show_error(self, message: str, field_name: str | None = None) -> None:
         """Show ``message`` under the field named ``field_name`` (or above the form)."""
-        target = None
-        for f in self.fields:
+        target, index = None, -1
+        for i, f in enumerate(self.fields):
             if field_name and (field_name == f.key or field_name in f.aliases):
-                target = f
+                target, index = f, i
                 break
-        box = self.query_one(f"#err-{target.key}" if target else "#form-error", Static)
+        box = self.query_one(f"#err-{index}" if target else "#form-error", Static)
         box.update(Text(message))
         box.display = True
         if target is not None:
-            widget = self.query_one(f"#f-{target.key}")
+            widget = self.widget_for(target.key)
             widget.focus()
             widget.scroll_visible()
             box.scroll_visible()
