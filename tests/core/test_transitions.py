@@ -75,6 +75,7 @@ REFUSED = [
     ("iop", "preparation", "agreement", "it can move to: decided, declined"),
     ("iop", "agreement", "ended", "it can move to: active"),
     ("informal", "active", "preparation", "it can move to: ended"),
+    ("iop", "preparation", "initiative", "it can move to: decided, declined"),
     ("informal", "preparation", "preparation", "it can move to: decided, declined"),
     ("informal", "ended", "active", "none (final stage)"),
     ("procurement", "declined", "preparation", "none (final stage)"),
@@ -280,3 +281,12 @@ def test_cli_check_shows_what_is_left_before_the_agreement(cli, testby):
 def test_an_organisation_can_be_referred_to_by_id_or_number(s):
     org = new_org(s)
     assert s.organisation(org.id) == s.organisation(org.orgnr) == s.organisation(org.orgnr.replace("-", ""))
+
+
+def test_an_agreement_at_the_agreement_stage_cannot_lose_its_dates(s):
+    c = drive(s, new_collab(s, "procurement").id, "agreement")
+    with pytest.raises(ValidationError, match="must keep its signing date, end date"):
+        s.record_agreement(c.id, signed_on=None, start="2026-11-01", end=None)
+    assert s.store.agreement(c.id).end is not None
+    corrected = s.record_agreement(c.id, signed_on="2026-10-21", start="2026-11-01", end="2027-12-31")
+    assert s.store.agreement(c.id).end == corrected.end

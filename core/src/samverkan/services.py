@@ -448,7 +448,8 @@ class Services:
                  ) -> tuple[Collaboration, list[Finding]]:
         c = self.collaboration(collab_id)
         lifecycle.validate_stage(to_stage)
-        self._check_permission(TRANSITION_ACTIONS[to_stage], c)  # authorised (and audited) by the caller
+        if to_stage in TRANSITION_ACTIONS:  # "initiative" is no target: refused as a transition below
+            self._check_permission(TRANSITION_ACTIONS[to_stage], c)  # authorised (and audited) by the caller
         if to_stage not in lifecycle.next_stages(c.form, c.stage):
             allowed = ", ".join(lifecycle.next_stages(c.form, c.stage)) or "none (final stage)"
             raise ValidationError(
@@ -526,6 +527,15 @@ class Services:
             raise ValidationError(
                 f"an agreement is recorded after the decision (collaboration {c.id} is at {c.stage!r})", "stage")
         agreement = Agreement(c.id, signed_on, start, end, goals, sections or {}, signed_by=self.actor)
+        if c.stage == "agreement":
+            # the gate into this stage required these; a later correction must not remove them
+            missing = [name for name, value in (("signing date", agreement.signed_on),
+                                                ("start date", agreement.start), ("end date", agreement.end))
+                       if value is None]
+            if missing:
+                raise ValidationError(
+                    f"collaboration {c.id} is at the agreement stage; the agreement must keep its "
+                    f"{', '.join(missing)}", "agreement")
         with self._tx():
             return self.store.upsert_agreement(agreement)
 
