@@ -61,8 +61,8 @@ def test_checks_gate_blocks_an_unanswered_required_check():
 def test_checks_gate_blocks_not_met_and_advises_on_a_soft_check():
     found = run("core.checks", ctx("decided", checks=[ITEM, SOFT],
                                    answers=answers(("x.required", "not_met", ""), ("x.soft", "not_met", ""))))
-    assert {(f.rule_id, f.blocking, f.message.endswith(f"[{i}]")) for f, i in zip(found, ["x.required", "x.soft"], strict=True)} == {
-        ("core.checks.met", True, True), ("core.checks.met", False, True)}
+    assert [(f.rule_id, f.blocking, f.message.rsplit(" ", 1)[1]) for f in found] == [
+        ("core.checks.met", True, "[x.required]"), ("core.checks.met", False, "[x.soft]")]
 
 
 def test_checks_gate_blocks_an_answer_without_the_needed_note():
