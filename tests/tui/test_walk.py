@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tuikit import SIZE, fill_form, form_errors, screen_name, settle
+from tuikit import SIZE, agree, decide, fill_form, form_errors, satisfy, screen_name, settle
 
 
 async def new_organisation(pilot: Any, name: str, orgnr: str) -> None:
@@ -242,28 +242,34 @@ async def test_blocked_transition_shows_findings_and_keeps_stage(make_app, orgnr
 
 
 async def test_advisory_transition_needs_confirmation(make_app, orgnr):
+    """An agreement whose period starts later: moving to active is advisory (core rule)."""
     app = make_app("stockholm")
     s = app.services
     org = s.register_organisation("Förening", orgnr(1))
-    c = s.register_initiative("Promenad", "informal", [org.id])
+    c = s.register_initiative("Läxhjälp", "iop", [org.id])
     s.advance(c.id, "preparation")
-    for item, _a in s.checklist(c.id):
-        s.answer_check(c.id, item.id, "met", "ok")
-    s.decide(c.id, "start", "Bra", "Övervägt", confirm=True)
-    # An agreement-less informal collaboration moves decided → active; make an
-    # advisory gate speak by a start date in the future? Use the core's own advisory:
+    satisfy(s, c.id, org.name)
+    decide(s, c.id)
+    agree(s, c.id, start="2027-02-01")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        before = s.collaboration(c.id).stage
         await pilot.press("v")
         await settle(pilot)
-        if screen_name(app) == "FindingsScreen" and app.screen.can_confirm:
-            assert s.collaboration(c.id).stage == before
-            await pilot.press("ctrl+y")
-            await settle(pilot)
-            assert s.collaboration(c.id).stage == "active"
-            assert s.events(action_prefix="transition.confirm_advisory")
-        else:
-            pytest.skip("no advisory finding on this transition")
+        assert screen_name(app) == "FindingsScreen"
+        assert app.screen.can_confirm
+        assert {f.rule_id for f in app.screen.findings} >= {"core.agreement.started"}
+        assert all(not f.blocking for f in app.screen.findings)
+        await pilot.press("escape")  # not confirmed: nothing changes
+        await settle(pilot)
+        assert s.collaboration(c.id).stage == "agreement"
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert screen_name(app) == "CollaborationScreen"
+    assert s.collaboration(c.id).stage == "active"
+    confirmed = s.events(action_prefix="transition.confirm_advisory", entity_id=c.id)
+    assert len(confirmed) == 1 and confirmed[0].actor == "anna"
+    assert "core.agreement.started" in str(confirmed[0].after)

@@ -111,3 +111,83 @@ def form_errors(app: Any) -> list[str]:
     if screen_name(app) != "FormScreen":
         return []
     return [str(e.render()) for e in app.screen.query(".error") if e.display]
+
+
+def satisfy(services: Any, collab_id: int, org_name: str) -> None:
+    """Through the services: answer every check, add every record kind, contributions."""
+    for item, _answer in services.checklist(collab_id):
+        services.answer_check(collab_id, item.id, "met", "Bedömt")
+    for kind in services.view.record_kinds().values():
+        data = {}
+        for f in kind.fields:
+            data[f.key] = (TODAY.isoformat() if f.kind == "date" else True if f.kind == "bool"
+                           else f.choices[0] if f.kind == "choice" else OVERRIDES.get(f.key, TEXT))
+        services.add_record(collab_id, kind.key, data)
+    muni = services.view.municipality.name
+    services.set_contributions(collab_id, [
+        {"party": muni, "category": "money", "amount": 100000, "is_municipality": True},
+        {"party": org_name, "category": "staff", "amount": 100000},
+    ])
+
+
+def decide(services: Any, collab_id: int) -> None:
+    """Decide to start (with everything a board decision needs), confirming advisories."""
+    board = services.view.decision_authority(services.collaboration(collab_id).form).kind == "board"
+    extra = {"meeting_date": TODAY, "minute_paragraph": "§ 3"} if board else {}
+    services.decide(collab_id, "start", "Motiverat", "Övervägt", policy_link="Budget 2026",
+                    confirm=True, **extra)
+
+
+def agree(services: Any, collab_id: int, start: Any) -> None:
+    """Record the agreement with every section and move to ``agreement``."""
+    form = services.collaboration(collab_id).form
+    sections = {s.key: TEXT for s in services.view.agreement_sections(form)}
+    services.record_agreement(collab_id, signed_on=TODAY, start=start, end="2028-12-31",
+                              goals="Mål", sections=sections)
+    services.advance(collab_id, "agreement", confirm=True)
+
+
+MARKUP = "[bold]x[/bold]"
+ESCAPE = "\x1b[31mröd\x1b]0;titel\x07"
+
+
+def screen_text(app: Any) -> str:
+    """What the terminal shows, as plain text (from the SVG screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+def fixed_clock(monkeypatch: Any) -> None:
+    """Make every stored timestamp deterministic (one second apart)."""
+    import itertools
+
+    import samverkan.store.store as store_module
+
+    ticks = itertools.count()
+    base = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(store_module, "now", lambda: (base + dt.timedelta(seconds=next(ticks))).isoformat(
+        timespec="microseconds"))
+
+
+def populate(services: Any, orgnr: Any) -> dict[str, int]:
+    """A small fixed database: organisations (one with markup in its name) and
+    collaborations at several stages."""
+    a = services.register_organisation("Stadsmissionen", orgnr(1), contact="info@example.org")
+    b = services.register_organisation(f"Förening {MARKUP}", orgnr(2))
+    c = services.register_organisation("Idrottsföreningen Kula", orgnr(3), "ekonomisk förening")
+    ids = {}
+    ids["iop"] = services.register_initiative("Språkcafé för nyanlända", "iop", [a.id],
+                                              unit="Arbetsmarknad", purpose="Fler i arbete").id
+    ids["informal"] = services.register_initiative("Promenadgrupp", "informal", [b.id], unit="Stadsdel").id
+    ids["procurement"] = services.register_initiative("Lokalvård", "procurement", [c.id], unit="Service").id
+    services.advance(ids["iop"], "preparation")
+    services.answer_check(ids["iop"], services.checklist(ids["iop"])[0][0].id, "met", f"Anteckning {MARKUP}")
+    services.advance(ids["informal"], "preparation")
+    satisfy(services, ids["informal"], b.name)
+    decide(services, ids["informal"])
+    services.advance(ids["informal"], "active", confirm=True)
+    ids["org_a"], ids["org_b"] = a.id, b.id
+    return ids

@@ -47,11 +47,11 @@ class AuditScreen(BaseScreen):
         yield AppHeader(_("Granskningslogg"))
         yield Label("", id="status")
         table = PagedTable(page_size=PAGE, id="audit-table")
-        table.add_column(_("Nr"), key="id", width=5)
+        table.add_column(_("Nr"), key="id", width=4)
         table.add_column(_("Tid"), key="at", width=19)
-        table.add_column(_("Vem"), key="actor", width=10)
-        table.add_column(_("Händelse"), key="action", width=22)
-        table.add_column(_("Objekt"), key="entity", width=16)
+        table.add_column(_("Vem"), key="actor", width=8)
+        table.add_column(_("Händelse"), key="action", width=21)
+        table.add_column(_("Objekt"), key="entity", width=15)
         yield table
         yield Footer(compact=True)
 

@@ -57,7 +57,7 @@ class CollaborationScreen(BaseScreen):
         self.data: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        yield AppHeader(_("Samverkan") + f" {self.collab_id}")
+        yield AppHeader(_("Samverkan {n}").format(n=self.collab_id))
         with TabbedContent(id="tabs"):
             with TabPane(_("Översikt"), id="overview"):
                 with VerticalScroll():
@@ -104,7 +104,7 @@ class CollaborationScreen(BaseScreen):
     def show(self, data: dict[str, Any]) -> None:
         self.data = data
         c = data["collaboration"]
-        self.query_one(AppHeader).set_where(f"{_('Samverkan')} {c.id}: {c.title}")
+        self.query_one(AppHeader).set_where(_("Samverkan {n}").format(n=c.id) + f": {c.title}")
         self._overview(data)
         self._checklist(data)
         self._decision(data)

@@ -87,6 +87,16 @@ class CollaborationsScreen(BaseScreen):
         self._label_sort()
         self.load(0)
 
+    def on_resize(self) -> None:
+        """Give the title and organisation columns the width a larger terminal has."""
+        table = self.table
+        spare = max(0, self.size.width - 2 - sum(w + 2 for _k, _l, w in COLUMNS))
+        for key, _label, width in COLUMNS:
+            extra = {"title": spare * 3 // 5, "organisation": spare * 2 // 5}.get(key, 0)
+            column = table.columns[key]  # type: ignore[index]
+            column.width, column.auto_width = width + extra, False
+        table.refresh()
+
     def on_screen_resume(self) -> None:
         if self.is_mounted and self._count_key is not None:
             self._count_key = None  # something may have changed while away

@@ -30,7 +30,8 @@ class FirstRunScreen(BaseScreen):
         munis = self.app.registry.municipalities()
         with Vertical(id="first-run"):
             yield Static(Text(_("Databasen är ny. Välj vilken kommun den tillhör:")), id="first-intro")
-            yield Static(Text(str(self.services.store.path)), id="first-db", classes="muted")
+            yield Static(Text(_("Databas") + f": {self.services.store.path.name}"), id="first-db",
+                         classes="muted")
             yield OptionList(
                 *[Option(Text(f"{m.name} – {m.organisation} ({key})"), id=key) for key, m in munis.items()],
                 id="municipalities")

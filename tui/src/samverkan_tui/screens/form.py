@@ -87,7 +87,7 @@ class FormScreen(BaseModal[Any]):
         wid = f"field-{index}"
         if f.kind == "area":
             area = TextArea(str(f.value or ""), id=wid, classes="field-area", soft_wrap=True,
-                            tab_behavior="focus", show_line_numbers=False)
+                            tab_behavior="focus", show_line_numbers=False, compact=True)
             return area
         if f.kind == "bool":
             return Checkbox(Text(f.label), bool(f.value), id=wid)
@@ -109,6 +109,8 @@ class FormScreen(BaseModal[Any]):
     def on_mount(self) -> None:
         for error in self.query(".error"):
             error.display = False
+        fields = self.query_one("#form-fields")
+        self.call_after_refresh(fields.scroll_home, animate=False)
 
     # -- reading values ------------------------------------------------------------
 

@@ -11,6 +11,23 @@ from textual.widgets import DataTable, Label
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.screens.base import BaseModal
 
+# Descriptions Textual's own widgets give their bindings, in the interface's words.
+WIDGET_TEXTS = {
+    "Cursor up": N_("Markören upp"), "Cursor down": N_("Markören ned"),
+    "Cursor left": N_("Markören vänster"), "Cursor right": N_("Markören höger"),
+    "Home": N_("Första"), "End": N_("Sista"), "Page up": N_("Sida upp"),
+    "Page down": N_("Sida ned"), "Page Left": N_("Sida vänster"), "Page Right": N_("Sida höger"),
+    "Select": N_("Välj"), "Top": N_("Överst"), "Bottom": N_("Nederst"),
+    "Focus Next": N_("Nästa fält"), "Focus Previous": N_("Föregående fält"),
+    "Copy selected text": N_("Kopiera markerad text"), "Show/hide": N_("Visa/dölj"),
+    "Toggle": N_("Växla"), "Scroll Up": N_("Rulla upp"), "Scroll Down": N_("Rulla ned"),
+}
+
+
+def describe(text: str) -> str:
+    """A binding's description in the interface language."""
+    return _(WIDGET_TEXTS.get(text, text))
+
 
 class HelpScreen(BaseModal[None]):
     """Lists the key, description and id of each active binding of ``screen``."""
@@ -30,12 +47,15 @@ class HelpScreen(BaseModal[None]):
             table = DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(_("Tangent"), _("Gör"), "id")
             seen = set()
-            for active in self.bindings.values():
+            # the screen's and the app's own bindings (with ids) first, then the widget's
+            ordered = sorted(self.bindings.values(), key=lambda a: not a.binding.id)
+            for active in ordered:
                 b = active.binding
                 if not b.description or (b.action, b.description) in seen:
                     continue
                 seen.add((b.action, b.description))
-                table.add_row(Text(self.app.get_key_display(b)), Text(b.description), Text(b.id or ""))
+                table.add_row(Text(self.app.get_key_display(b)), Text(describe(b.description)),
+                              Text(b.id or ""))
             yield table
             yield Label(Text(_("ctrl+p öppnar kommandopaletten · esc stänger")), id="help-hint")
 

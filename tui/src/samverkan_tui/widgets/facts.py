@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 
 
-def facts(pairs: Iterable[tuple[str, object]], width: int = 16) -> Text:
+def facts(pairs: Iterable[tuple[str, object]], width: int = 17) -> Text:
     """``label: value`` lines; empty values are left out."""
     text = Text()
     for label, value in pairs:

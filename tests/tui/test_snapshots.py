@@ -1,0 +1,104 @@
+"""Snapshots of every screen at 80x24, in Swedish, and the home screen in English.
+
+Deterministic: a fixed today (Services(today=...)), fixed timestamps, fixed content,
+no clock in the header, no cursor blink. Update with ``--snapshot-update`` and review
+the SVGs in tests/tui/__snapshots__/.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tuikit import SIZE, fixed_clock, populate, settle
+
+
+@pytest.fixture
+def snap_app(make_app, orgnr, monkeypatch):
+    def factory(lang: str = "sv"):
+        fixed_clock(monkeypatch)
+        app = make_app("stockholm", user="anna", lang=lang)
+        app.ids = populate(app.services, orgnr)
+        return app
+    return factory
+
+
+def keys(*presses: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+    return run_before
+
+
+def test_home(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys())
+
+
+def test_home_english(snap_compare, snap_app):
+    assert snap_compare(snap_app("en"), terminal_size=SIZE, run_before=keys())
+
+
+def test_home_search(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("slash", *"språk", "enter"))
+
+
+def test_filter_form(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("f"))
+
+
+def test_detail_overview(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter"))
+
+
+def test_detail_checklist(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter", "a"))
+
+
+def test_detail_decision_tab(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("down", "enter", "]", "]"))
+
+
+def test_detail_events_tab(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter", "[", ))
+
+
+def test_answer_form(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter", "a", "enter"))
+
+
+def test_decision_form(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter", "v"))
+
+
+def test_findings(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE,
+                        run_before=keys("enter", "v", "tab", *"Motivering", "tab", *"Skäl", "ctrl+s"))
+
+
+def test_new_collaboration_form(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("n"))
+
+
+def test_organisations(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("o"))
+
+
+def test_organisation_detail(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("o", "enter"))
+
+
+def test_audit_log(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("l"))
+
+
+def test_help(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("question_mark"))
+
+
+def test_command_palette(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("ctrl+p", *"logg"))
+
+
+def test_first_run(snap_compare, make_app, tmp_path):
+    app = make_app(None, db=tmp_path / "blank.db")
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys())
