@@ -51,8 +51,9 @@ class FormScreen(BaseModal[Any]):
     """A dialog with fields; dismisses with the result of ``submit`` once it succeeds."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", N_("Spara"), id="form.save", priority=True,
-                tooltip=N_("Spara formuläret")),
+        # Not a priority binding: the key then reaches the screen through the focused
+        # field, after the characters typed before it (fast typing, pastes over SSH).
+        Binding("ctrl+s", "save", N_("Spara"), id="form.save", tooltip=N_("Spara formuläret")),
         Binding("escape", "cancel", N_("Avbryt"), id="form.cancel",
                 tooltip=N_("Stäng utan att spara")),
     ]
