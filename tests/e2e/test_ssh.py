@@ -78,8 +78,8 @@ def test_each_officer_acts_as_themselves_over_ssh(tmp_path, server, office, orgn
 
     # eva (officer) registers an organisation through the TUI
     eva = Tmux(tmp_path / "eva.sock")
-    screen = _open(eva, server, keys["eva"])
-    screen = eva.wait_for("eva · Stockholms stad", timeout=60)
+    _open(eva, server, keys["eva"])
+    eva.wait_for("eva · Stockholms stad", timeout=60)
     eva.keys("o")
     eva.wait_for("Inga organisationer")
     eva.keys("n")
