@@ -55,10 +55,9 @@ async def focus(pilot: Any, widget: Any, limit: int = 40) -> None:
     raise AssertionError(f"could not tab to {widget!r}; focus is on {pilot.app.focused!r}")
 
 
-async def choose(pilot: Any, select: Any, value: Any) -> None:
-    """Pick ``value`` in a focused Select by keys (enter, home, down …, enter)."""
-    values = [v for _label, v in select._options if v is not select.NULL]
-    index = values.index(value)
+async def choose(pilot: Any, select: Any, value: Any, choices: list, blank: bool) -> None:
+    """Pick ``value`` in a focused Select by keys: enter opens it, home, down …, enter."""
+    index = [v for _label, v in choices].index(value) + (1 if blank else 0)
     await pilot.press("enter")
     await pilot.pause()
     await pilot.press("home", *(["down"] * index), "enter")
@@ -94,7 +93,7 @@ async def fill_form(pilot: Any, values: dict[str, Any] | None = None, *, save: b
         if isinstance(widget, Checkbox):
             await pilot.press("space")
         elif isinstance(widget, Select):
-            await choose(pilot, widget, want)
+            await choose(pilot, widget, want, f.choices, blank=not f.required)
         elif isinstance(widget, TextArea):
             await pilot.press("ctrl+a", "delete") if widget.text else None
             await type_text(pilot, str(want))
