@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.se import orgnr as se_orgnr
-
 from samverkan.errors import ValidationError
 from samverkan.money import parse_kronor
 
@@ -69,6 +66,10 @@ def validate_orgnr(value: str) -> str:
 
     :raises ValidationError: naming the number and why it was refused.
     """
+    # imported here: python-stdnum pulls in ssl and pydoc, which start-up does not need
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.se import orgnr as se_orgnr
+
     raw = (value or "").strip()
     try:
         compact = se_orgnr.validate(raw)

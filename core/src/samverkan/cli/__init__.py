@@ -3,10 +3,15 @@
 Exit status: 0 on success, 1 when input or state is refused (the message on stderr
 names what was wrong), 2 on usage errors (click's own). Running ``samverkan`` with no
 command opens the user interface a plugin registered (the TUI), if one is installed.
+
+Subcommands are imported when they are looked up, not when the group is built: running
+``samverkan`` without a command opens the TUI, and its start-up should not pay for
+modules it never uses.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -15,13 +20,50 @@ import click
 from samverkan import __version__
 from samverkan.cli.context import AppContext, fail_on_refusal, pass_app
 
+#: command name -> "module:attribute" of the click command
+COMMANDS = {
+    "plugins": "samverkan.cli.admin:plugins_cmd",
+    "init": "samverkan.cli.admin:init_cmd",
+    "demo": "samverkan.cli.admin:demo_cmd",
+    "audit": "samverkan.cli.admin:audit_group",
+    "backup": "samverkan.cli.admin:backup_cmd",
+    "outbox": "samverkan.cli.admin:outbox_group",
+    "org": "samverkan.cli.org:org_group",
+    "collab": "samverkan.cli.collab:collab_group",
+    "rules": "samverkan.cli.rules:rules_group",
+    "report": "samverkan.cli.rules:report_cmd",
+    "admin": "samverkan.cli.users:admin_group",
+}
+
 
 class SamverkanGroup(click.Group):
-    """A group that turns refusals (SamverkanError) into a message and exit status 1."""
+    """The root group: lazy built-in commands, plugin commands, refusals as exit status 1."""
+
+    _plugins_asked = False
 
     def invoke(self, ctx: click.Context) -> Any:
         with fail_on_refusal():
             return super().invoke(ctx)
+
+    def _plugin_commands(self) -> None:
+        # plugins add their commands through the register_commands hook, once
+        if not self._plugins_asked:
+            self._plugins_asked = True
+            from samverkan.plugins import get_plugin_manager
+
+            get_plugin_manager().always_on().call("register_commands", cli=self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._plugin_commands()
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS and name not in self.commands:
+            module, attr = COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        if name not in self.commands:
+            self._plugin_commands()
+        return self.commands.get(name)
 
 
 def make_cli() -> click.Group:
@@ -44,14 +86,6 @@ def make_cli() -> click.Group:
         if ctx.invoked_subcommand is None:
             ctx.exit(ctx.obj.launch_interface() or 0)
 
-    from samverkan.cli import admin, collab, org, rules, users
-
-    for module in (admin, org, collab, rules, users):
-        module.register(cli)
-    from samverkan.plugins import get_plugin_manager
-
-    registry = get_plugin_manager()
-    registry.always_on().call("register_commands", cli=cli)
     return cli
 
 

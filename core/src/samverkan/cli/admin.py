@@ -161,9 +161,3 @@ def outbox_send(app: AppContext) -> None:
     click.echo(f"sent: {counts['sent']}, failed: {counts['failed']}")
     if counts["failed"]:
         raise SystemExit(1)
-
-
-def register(cli: click.Group) -> None:
-    """Attach this module's commands."""
-    for cmd in (plugins_cmd, init_cmd, demo_cmd, audit_group, backup_cmd, outbox_group):
-        cli.add_command(cmd)

@@ -306,8 +306,3 @@ def collab_overdue(app: AppContext) -> None:
     """List active collaborations whose follow-up is overdue."""
     rows = app.services.overdue()
     click.echo(text_table(["id", "title", "due"], [[r["id"], r["title"], r["next_follow_up"]] for r in rows]))
-
-
-def register(cli: click.Group) -> None:
-    """Attach this module's commands."""
-    cli.add_command(collab_group)

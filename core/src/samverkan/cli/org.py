@@ -55,8 +55,3 @@ def org_show(app: AppContext, ref: str) -> None:
     rows = s.collaborations(CollabQuery(organisation_id=org.id, limit=1000))
     click.echo(text_table(["id", "title", "form", "stage"],
                           [[r["id"], r["title"], r["form"], r["stage"]] for r in rows]))
-
-
-def register(cli: click.Group) -> None:
-    """Attach this module's commands."""
-    cli.add_command(org_group)

@@ -102,9 +102,3 @@ def _compare_markdown(comparison, rows) -> str:
     table = markdown_table(["Ämne", "Status", comparison.name_a, comparison.name_b],
                            [[r.topic.label, STATUS_LABELS[r.status], cell(r.a), cell(r.b)] for r in rows])
     return f"{title}\n\n{table}"
-
-
-def register(cli: click.Group) -> None:
-    """Attach this module's commands."""
-    cli.add_command(rules_group)
-    cli.add_command(report_cmd)

@@ -71,8 +71,3 @@ def user_list(app: AppContext, as_json: bool) -> None:
         return
     for u in users:
         click.echo(f"{u['name']}\t{','.join(u['roles'])}\t{u['unit'] or '-'}\t{'key' if u['public_key'] else 'no key'}")
-
-
-def register(cli: click.Group) -> None:
-    """Attach this module's commands."""
-    cli.add_command(admin_group)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from samverkan.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5_000
@@ -15,7 +13,7 @@ BUSY_TIMEOUT_MS = 5_000
 WAL_AUTOCHECKPOINT_PAGES = 1_000
 
 
-def connect(path: str | Path) -> Database:
+def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` with WAL, foreign keys and a busy timeout.
 
     :raises StoreError: when the file is not a SQLite database or cannot be opened.
@@ -43,4 +41,4 @@ def connect(path: str | Path) -> Database:
         ) from None
     if str(mode).lower() != "wal":
         raise StoreError(f"cannot switch {path} to WAL mode (got {mode!r})")
-    return Database(conn)
+    return conn

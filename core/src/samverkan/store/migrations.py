@@ -1,17 +1,24 @@
 """The schema, built only through sqlite-utils migrations (set ``samverkan``).
 
-One function per migration, named in order. Never edit an applied migration: add a new
-one. Other distributions that need tables own their own ``Migrations`` set.
+One function per migration, listed in order in :data:`STEPS`. Never edit an applied
+migration: add a new one. Other distributions that need tables own their own set.
+
+The sqlite-utils ``Migrations`` set is built on first use (:func:`migration_set`), not
+at import: opening an up-to-date database then needs no sqlite-utils at all, which keeps
+the TUI's first screen from paying for importing it.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-migrations = Migrations("samverkan")
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
+
+SET_NAME = "samverkan"
 
 
-@migrations()
 def m001_core_tables(db: Database) -> None:
     """Organisations, collaborations and the records of their lifecycle."""
     db["meta"].create({"key": str, "value": str}, pk="key")
@@ -98,7 +105,6 @@ def m001_core_tables(db: Database) -> None:
     db["outbox"].create_index(["sent_at"])
 
 
-@migrations()
 def m002_audit_events(db: Database) -> None:
     """The hash-chained audit log (see store.audit)."""
     db["events"].create(
@@ -110,7 +116,6 @@ def m002_audit_events(db: Database) -> None:
     db["events"].create_index(["actor"])
 
 
-@migrations()
 def m003_collaboration_search(db: Database) -> None:
     """Full-text search over collaborations (FTS5, kept in step by triggers)."""
     db["collaborations"].enable_fts(
@@ -119,7 +124,6 @@ def m003_collaboration_search(db: Database) -> None:
     )
 
 
-@migrations()
 def m004_users(db: Database) -> None:
     """Registered users with their roles, unit and SSH key."""
     db["users"].create(
@@ -127,3 +131,25 @@ def m004_users(db: Database) -> None:
          "created_by": str},
         pk="name", not_null={"roles"},
     )
+
+
+#: Every migration, in the order it is applied.
+STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users)
+
+
+@cache
+def migration_set() -> Migrations:
+    """The sqlite-utils migration set of :data:`STEPS` (built once)."""
+    from sqlite_utils import Migrations
+
+    migrations = Migrations(SET_NAME)
+    for step in STEPS:
+        migrations()(step)
+    return migrations
+
+
+def __getattr__(name: str) -> Any:
+    # ``migrations`` stays importable for callers that drive the set themselves
+    if name == "migrations":
+        return migration_set()
+    raise AttributeError(name)

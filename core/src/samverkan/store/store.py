@@ -16,9 +16,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 from samverkan.errors import NotFound, StaleUpdate, StoreError, ValidationError
 from samverkan.model import (
@@ -37,7 +38,7 @@ from samverkan.model import (
 )
 from samverkan.store import audit
 from samverkan.store.connection import connect
-from samverkan.store.migrations import migrations
+from samverkan.store.migrations import SET_NAME, STEPS, migration_set
 
 LOCK_RETRIES = 3
 
@@ -96,12 +97,26 @@ def fts_query(text: str) -> str:
 class Store:
     """One SQLite file holding organisations, collaborations and their audit log."""
 
-    def __init__(self, db: Database, path: Path):
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
         self.path = path
+        self._db: Database | None = None
         self._lock = threading.RLock()
         self._actor: str | None = None
         self._origin = ""
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection, built on first use.
+
+        Plain reads go through ``self.conn``; writes, migrations and table helpers use
+        this. Deferring it keeps sqlite-utils out of the TUI's start-up.
+        """
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     # -- opening ----------------------------------------------------------------
 
@@ -115,22 +130,35 @@ class Store:
 
     def migrate(self) -> list[str]:
         """Apply pending migrations; return the names applied."""
-        pending = [m.name for m in migrations.pending(self.db)]
+        pending = self.pending_migrations()
         if pending:
             try:
                 with self._lock:
-                    migrations.apply(self.db)
+                    migration_set().apply(self.db)
             except sqlite3.OperationalError as exc:
                 raise StoreError(f"cannot migrate {self.path}: {exc}") from None
         return pending
 
     def pending_migrations(self) -> list[str]:
-        """Names of migrations not yet applied."""
-        return [m.name for m in migrations.pending(self.db)]
+        """Names of migrations not yet applied (read with plain SQL, no sqlite-utils)."""
+        try:
+            has_table = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+            ).fetchone()
+            applied = {r[0] for r in self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [SET_NAME])} if has_table else set()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc}") from None
+        return [step.__name__ for step in STEPS if step.__name__ not in applied]
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.conn.close()
+        self.conn.close()
+
+    def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     # -- transactions and audit -------------------------------------------------
 
@@ -154,8 +182,8 @@ class Store:
                 with self.db.atomic():  # a savepoint inside our BEGIN IMMEDIATE
                     yield self
             except BaseException:
-                if self.db.conn.in_transaction:
-                    self.db.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise
             else:
                 self._commit()
@@ -165,7 +193,7 @@ class Store:
     def _begin(self) -> None:
         for attempt in range(LOCK_RETRIES + 1):
             try:
-                self.db.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
@@ -179,9 +207,9 @@ class Store:
 
     def _commit(self) -> None:
         try:
-            self.db.conn.execute("COMMIT")
+            self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            self.db.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK")
             raise StoreError(f"could not save the change to {self.path}: {exc}; nothing was changed") from None
 
     def _require_tx(self) -> str:
@@ -192,7 +220,7 @@ class Store:
     def audit(self, action: str, entity: str, entity_id: Any, before: Any = None, after: Any = None) -> int:
         """Append an event to the hash chain (inside the current transaction)."""
         actor = self._require_tx()
-        head = self.db.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        head = self.conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
         row = {
             "id": (head[0] + 1) if head else 1,
             "at": now(),
@@ -213,7 +241,7 @@ class Store:
 
     def get_meta(self, key: str) -> str | None:
         """A value from the meta table (e.g. ``municipality``)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -227,7 +255,7 @@ class Store:
 
     def is_empty(self) -> bool:
         """True when the database holds no organisations and no collaborations."""
-        return not self.db.execute(
+        return not self.conn.execute(
             "SELECT EXISTS(SELECT 1 FROM organisations) OR EXISTS(SELECT 1 FROM collaborations)"
         ).fetchone()[0]
 
@@ -250,13 +278,13 @@ class Store:
 
     def get_organisation(self, org_id: int) -> Organisation:
         """The organisation with ``org_id``."""
-        row = self.db.execute("SELECT * FROM organisations WHERE id = ?", [org_id]).fetchone()
+        row = self.conn.execute("SELECT * FROM organisations WHERE id = ?", [org_id]).fetchone()
         if row is None:
             raise NotFound(f"no organisation with id {org_id}")
         return self._org(row)
 
     def _org(self, row: Any) -> Organisation:
-        cols = [d[0] for d in self.db.execute("SELECT * FROM organisations LIMIT 0").description]
+        cols = [d[0] for d in self.conn.execute("SELECT * FROM organisations LIMIT 0").description]
         data = dict(zip(cols, row, strict=True)) if not isinstance(row, Mapping) else dict(row)
         data["is_example"] = bool(data["is_example"])
         return _build(Organisation, data)
@@ -282,7 +310,7 @@ class Store:
         where, params = "", []
         if search:
             where, params = "WHERE name LIKE ? OR orgnr LIKE ?", [f"%{search}%", f"%{search}%"]
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT * FROM organisations {where} ORDER BY name, id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
@@ -291,11 +319,11 @@ class Store:
     def count_organisations(self, search: str = "") -> int:
         """How many organisations match ``search``."""
         if search:
-            return self.db.execute(
+            return self.conn.execute(
                 "SELECT count(*) FROM organisations WHERE name LIKE ? OR orgnr LIKE ?",
                 [f"%{search}%", f"%{search}%"],
             ).fetchone()[0]
-        return self.db.execute("SELECT count(*) FROM organisations").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM organisations").fetchone()[0]
 
     # -- collaborations ---------------------------------------------------------
 
@@ -321,7 +349,7 @@ class Store:
             raise NotFound(f"no collaboration with id {collab_id}")
         data = rows[0]
         org_ids = [
-            r[0] for r in self.db.execute(
+            r[0] for r in self.conn.execute(
                 "SELECT organisation_id FROM collaboration_organisations WHERE collaboration_id = ? "
                 "ORDER BY organisation_id", [collab_id])
         ]
@@ -348,17 +376,17 @@ class Store:
     def set_next_follow_up(self, collab_id: int, due: dt.date | None) -> None:
         """Store the derived due date of the next follow-up (not a user edit: not versioned)."""
         self._require_tx()
-        self.db.execute("UPDATE collaborations SET next_follow_up = ? WHERE id = ?",
+        self.conn.execute("UPDATE collaborations SET next_follow_up = ? WHERE id = ?",
                         [due.isoformat() if due else None, collab_id])
 
     def _versioned_update(self, table: str, row_id: int, expected_version: int, values: dict[str, Any]) -> None:
         assignments = ", ".join(f"[{k}] = ?" for k in values)
-        cur = self.db.execute(
+        cur = self.conn.execute(
             f"UPDATE [{table}] SET {assignments}, version = version + 1 WHERE id = ? AND version = ?",
             [*values.values(), row_id, expected_version],
         )
         if cur.rowcount == 0:
-            current = self.db.execute(f"SELECT version FROM [{table}] WHERE id = ?", [row_id]).fetchone()
+            current = self.conn.execute(f"SELECT version FROM [{table}] WHERE id = ?", [row_id]).fetchone()
             if current is None:
                 raise NotFound(f"no {table[:-1]} with id {row_id}")
             raise StaleUpdate(
@@ -390,7 +418,7 @@ class Store:
         if sort is None:
             raise ValidationError(f"cannot sort by {q.sort!r}; expected one of: {', '.join(COLLAB_SORTS)}", "sort")
         direction = "DESC" if q.descending else "ASC"
-        cur = self.db.execute(
+        cur = self.conn.execute(
             f"SELECT c.id, c.title, c.form, c.stage, c.unit, c.org_names, c.next_follow_up, "
             f"c.start, c.end, c.initiator, c.is_example, c.version FROM collaborations c {where} "
             f"ORDER BY c.{sort} {direction}, c.id {direction} LIMIT ? OFFSET ?",
@@ -402,18 +430,18 @@ class Store:
     def count_collaborations(self, q: CollabQuery) -> int:
         """How many collaborations match the filters of ``q``."""
         where, params = self._collab_where(q)
-        return self.db.execute(f"SELECT count(*) FROM collaborations c {where}", params).fetchone()[0]
+        return self.conn.execute(f"SELECT count(*) FROM collaborations c {where}", params).fetchone()[0]
 
     def units(self) -> list[str]:
         """Distinct responsible units, for filters."""
-        return [r[0] for r in self.db.execute(
+        return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT unit FROM collaborations WHERE unit != '' ORDER BY unit")]
 
     def collaboration_ids(self, stage: str | None = None) -> list[int]:
         """Ids of collaborations (optionally in ``stage``), for reports and batch work."""
         if stage:
-            return [r[0] for r in self.db.execute("SELECT id FROM collaborations WHERE stage = ? ORDER BY id", [stage])]
-        return [r[0] for r in self.db.execute("SELECT id FROM collaborations ORDER BY id")]
+            return [r[0] for r in self.conn.execute("SELECT id FROM collaborations WHERE stage = ? ORDER BY id", [stage])]
+        return [r[0] for r in self.conn.execute("SELECT id FROM collaborations ORDER BY id")]
 
     # -- lifecycle records ------------------------------------------------------
 
@@ -472,7 +500,7 @@ class Store:
         """Replace the yearly contributions of every party to a collaboration."""
         self._require_tx()
         before = [_row(c) for c in self.contributions(collab_id)]
-        self.db.execute("DELETE FROM contributions WHERE collaboration_id = ?", [collab_id])
+        self.conn.execute("DELETE FROM contributions WHERE collaboration_id = ?", [collab_id])
         self.db["contributions"].insert_all(_row(c) for c in items)
         self.audit("contributions.replace", "collaboration", collab_id, {"items": before},
                    {"items": [_row(c) for c in items]})
@@ -571,11 +599,11 @@ class Store:
 
     def has_users(self) -> bool:
         """Whether any user is registered (else the installation is single-user)."""
-        return bool(self.db.execute("SELECT EXISTS(SELECT 1 FROM users)").fetchone()[0])
+        return bool(self.conn.execute("SELECT EXISTS(SELECT 1 FROM users)").fetchone()[0])
 
     def get_user(self, name: str) -> dict[str, Any] | None:
         """The registered user ``name`` (roles as a tuple), if any."""
-        rows = list(self.db["users"].rows_where("name = ?", [name]))
+        rows = self._rows("SELECT * FROM users WHERE name = ?", [name])
         if not rows:
             return None
         row = rows[0]
@@ -604,7 +632,7 @@ class Store:
         before = self.get_user(name)
         if before is None:
             raise NotFound(f"no user {name!r}")
-        self.db.execute("DELETE FROM users WHERE name = ?", [name])
+        self.conn.execute("DELETE FROM users WHERE name = ?", [name])
         self.audit("user.remove", "user", name, {**before, "roles": list(before["roles"])}, None)
 
     def audit_refusal(self, actor: str, origin: str, action: str, entity: str, entity_id: Any,
@@ -638,7 +666,7 @@ class Store:
         """Record a delivery attempt of an outbox row."""
         self._require_tx()
         sent_at = now() if sent else None
-        self.db.execute("UPDATE outbox SET attempts = attempts + 1, sent_at = ?, error = ? WHERE id = ?",
+        self.conn.execute("UPDATE outbox SET attempts = attempts + 1, sent_at = ?, error = ? WHERE id = ?",
                         [sent_at, error, nid])
         self.audit("notification.sent" if sent else "notification.failed", "notification", nid,
                    None, {"error": error} if error else {"sent_at": sent_at})
@@ -674,21 +702,21 @@ class Store:
 
     def count_events(self) -> int:
         """How many events the log holds."""
-        return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
     def verify_chain(self, expect: tuple[int, str] | None = None) -> audit.ChainReport:
         """Verify the whole audit chain (see :func:`samverkan.store.audit.verify`)."""
-        cur = self.db.execute("SELECT * FROM events ORDER BY id")
+        cur = self.conn.execute("SELECT * FROM events ORDER BY id")
         cols = [d[0] for d in cur.description]
         return audit.verify((dict(zip(cols, r, strict=True)) for r in cur), expect)
 
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when the file is sound)."""
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     def checkpoint(self) -> tuple[int, int, int]:
         """Checkpoint the WAL into the database file (TRUNCATE mode)."""
-        return tuple(self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
+        return tuple(self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
 
     # -- backup -----------------------------------------------------------------
 
@@ -706,7 +734,7 @@ class Store:
         target = sqlite3.connect(str(dest))
         try:
             with self._lock:
-                self.db.conn.backup(target)
+                self.conn.backup(target)
         finally:
             target.close()
         manifest = {

@@ -23,7 +23,7 @@ from samverkan.rules import (
     RuleText,
 )
 from samverkan.services import Services
-from samverkan_stockholm import data, demo, gates, notifications, reports
+from samverkan_stockholm import data, gates, notifications, reports
 
 
 @hookimpl
@@ -103,4 +103,6 @@ def lifecycle_event(event: str, context: GateContext) -> list[Notification]:
 @hookimpl
 def load_demo(services: Services) -> None:
     """Example collaborations of every offered form at every stage, marked as examples."""
+    from samverkan_stockholm import demo  # only when asked: it is not needed at start-up
+
     demo.load(services)
