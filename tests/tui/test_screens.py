@@ -253,6 +253,7 @@ async def test_every_binding_has_id_and_description():
         choose,
         collaboration,
         collaborations,
+        compare,
         findings,
         first_run,
         form,
@@ -263,6 +264,7 @@ async def test_every_binding_has_id_and_description():
 
     classes = [SamverkanApp, audit.AuditScreen, audit.EventScreen, choose.ChooseScreen,
                collaboration.CollaborationScreen, collaborations.CollaborationsScreen,
+               compare.CompareScreen, compare.RuleScreen,
                findings.FindingsScreen, first_run.FirstRunScreen, form.FormScreen, help.HelpScreen,
                organisation.OrganisationScreen, organisations.OrganisationsScreen]
     for cls in classes:

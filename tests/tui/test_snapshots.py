@@ -91,6 +91,14 @@ def test_audit_log(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("l"))
 
 
+def test_compare(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("j"))
+
+
+def test_compare_rule(snap_compare, snap_app):
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("j", "d", "down", "down", "k"))
+
+
 def test_help(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("question_mark"))
 

@@ -80,6 +80,7 @@ class SamverkanApp(App):
             ("collaborations", _("Samverkan"), _("Listan över samverkan")),
             ("organisations", _("Organisationer"), _("Listan över organisationer")),
             ("audit", _("Granskningslogg"), _("Alla ändringar, skrivskyddat")),
+            ("compare", _("Jämför kommuner"), _("Två kommuners regler sida vid sida")),
             ("new_collaboration", _("Ny samverkan"), _("Registrera ett initiativ")),
             ("new_organisation", _("Ny organisation"), _("Registrera en organisation")),
             ("help", _("Hjälp"), _("Tangenterna på skärmen")),
@@ -87,6 +88,12 @@ class SamverkanApp(App):
 
     def goto(self, where: str, **kwargs: Any) -> None:
         """Open a screen or form by key (used by bindings and the command palette)."""
+        if where == "compare":  # needs only the installed plugins, not a municipality
+            from samverkan_tui.screens.compare import CompareScreen
+
+            if not isinstance(self.screen, CompareScreen):
+                self.push_screen(CompareScreen(**kwargs))
+            return
         if self.services.municipality_key is None:
             return
         if where == "collaborations":

@@ -23,6 +23,8 @@ def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
         b = active.binding
         if b.description:
             b = dataclasses.replace(b, description=_(b.description))
+        if b.group is not None and b.group.description:
+            b = dataclasses.replace(b, group=dataclasses.replace(b.group, description=_(b.group.description)))
         out[key] = active._replace(binding=b, tooltip=_(active.tooltip) if active.tooltip else "")
     return out
 

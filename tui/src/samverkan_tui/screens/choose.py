@@ -15,14 +15,15 @@ from samverkan_tui.screens.base import BaseModal
 
 
 class ChooseScreen(BaseModal[str | None]):
-    """Dismisses with the chosen value (enter) or None (escape)."""
+    """Dismisses with the chosen value (enter) or None (escape); ``current`` starts highlighted."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Avbryt"), id="choose.cancel")]
 
-    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, options: list[tuple[str, str]], current: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.options = options
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-box"):
@@ -32,7 +33,8 @@ class ChooseScreen(BaseModal[str | None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        options.highlighted = 0
+        values = [value for _label, value in self.options]
+        options.highlighted = values.index(self.current) if self.current in values else 0
         options.focus()
 
     @on(OptionList.OptionSelected)
