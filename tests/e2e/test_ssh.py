@@ -35,6 +35,20 @@ def server(tmp_path: Path):
 
 
 @pytest.fixture
+def terminals(tmp_path: Path):
+    """Factory of tmux servers, every one killed at the end even when the test fails."""
+    made: list[Tmux] = []
+
+    def make(name: str) -> Tmux:
+        made.append(Tmux(tmp_path / f"{name}.sock"))
+        return made[-1]
+
+    yield make
+    for t in made:
+        t.kill()
+
+
+@pytest.fixture
 def office(tmp_path: Path, server: Sshd, orgnr):
     """A Stockholm database served by the service account, with officer eva and reader rut."""
     db, config = tmp_path / "office.db", tmp_path / "config.toml"
@@ -71,13 +85,13 @@ def _quit(tmux: Tmux) -> None:
     tmux.kill()
 
 
-def test_each_officer_acts_as_themselves_over_ssh(tmp_path, server, office, orgnr):
+def test_each_officer_acts_as_themselves_over_ssh(terminals, server, office, orgnr):
     db, keys = office
     lines = server.authorized_keys.read_text().splitlines()
     assert sum(",restrict,pty " in line for line in lines) == 2
 
     # eva (officer) registers an organisation through the TUI
-    eva = Tmux(tmp_path / "eva.sock")
+    eva = terminals("eva")
     _open(eva, server, keys["eva"])
     eva.wait_for("eva · Stockholms stad", timeout=60)
     eva.keys("o")
@@ -92,7 +106,7 @@ def test_each_officer_acts_as_themselves_over_ssh(tmp_path, server, office, orgn
     _quit(eva)
 
     # rut (reader) tries the same and is refused, in the UI and in the services
-    rut = Tmux(tmp_path / "rut.sock")
+    rut = terminals("rut")
     _open(rut, server, keys["rut"])
     rut.wait_for("rut · Stockholms stad", timeout=60)
     rut.keys("o")
@@ -126,9 +140,9 @@ def test_each_officer_acts_as_themselves_over_ssh(tmp_path, server, office, orgn
     ["bash", "-c", "'echo SHELL-$((6*7))'"],
     [SAMVERKAN, "--user", "rut", "org", "list"],
 ])
-def test_no_shell_and_no_other_identity(tmp_path, server, office, remote):
+def test_no_shell_and_no_other_identity(terminals, server, office, remote):
     _db, keys = office
-    term = Tmux(tmp_path / "x.sock")
+    term = terminals("x")
     _open(term, server, keys["eva"], *remote)
     screen = term.wait_for("eva · Stockholms stad", timeout=60)
     assert "SHELL-42" not in screen and "rut ·" not in screen

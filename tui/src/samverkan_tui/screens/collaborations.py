@@ -71,6 +71,7 @@ class CollaborationsScreen(BaseScreen):
         self._count_key: tuple | None = None
         self._total = 0
         self._search_timer = None
+        self._away = False  # another screen was on top since the rows were read
 
     def compose(self) -> ComposeResult:
         yield AppHeader(_("Samverkan"))
@@ -99,8 +100,13 @@ class CollaborationsScreen(BaseScreen):
             column.width, column.auto_width = width + extra, False
         table.refresh()
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self._count_key is not None:
+        # only after another screen was on top: the first activation has fresh rows
+        if self._away and self.is_mounted and self._count_key is not None:
+            self._away = False
             self._count_key = None  # something may have changed while away
             self.load(self.table.page_offset, self.table.cursor_row)
 
