@@ -16,7 +16,6 @@ from samverkan.services import Services
 from samverkan.topics import TOPIC_KEYS
 
 
-
 def _municipality_entry_points() -> set[str]:
     """Entry points whose plugin speaks for a municipality (not always-on ones like the TUI)."""
     names = set()
