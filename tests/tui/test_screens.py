@@ -260,16 +260,21 @@ async def test_every_binding_has_id_and_description():
         help,
         organisation,
         organisations,
+        reports,
     )
 
     classes = [SamverkanApp, audit.AuditScreen, audit.EventScreen, choose.ChooseScreen,
                collaboration.CollaborationScreen, collaborations.CollaborationsScreen,
                compare.CompareScreen, compare.RuleScreen,
                findings.FindingsScreen, first_run.FirstRunScreen, form.FormScreen, help.HelpScreen,
-               organisation.OrganisationScreen, organisations.OrganisationsScreen]
+               organisation.OrganisationScreen, organisations.OrganisationsScreen,
+               reports.ReportsScreen, reports.ReportScreen, reports.ReportRowScreen]
     for cls in classes:
         for b in cls.BINDINGS:
             assert b.id and b.description, (cls.__name__, b)
+    for cls in (reports.ReportsScreen, reports.ReportScreen, reports.ReportRowScreen):
+        for b in cls.BINDINGS:
+            assert b.tooltip, (cls.__name__, b)
 
 
 async def test_wide_terminal_gives_titles_room(make_app, orgnr):

@@ -99,6 +99,16 @@ def test_compare_rule(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("j", "d", "down", "down", "k"))
 
 
+def test_value_table_report(snap_compare, make_app, tmp_path, monkeypatch):
+    """Linköping's value table from its demo data, as 80x24 shows it."""
+    from samverkan.demo import load_demo
+
+    fixed_clock(monkeypatch)
+    app = make_app(None, db=tmp_path / "linkoping-demo.db")
+    load_demo(app.services, "linkoping")
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("r", "enter"))
+
+
 def test_help(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("question_mark"))
 

@@ -81,6 +81,7 @@ class SamverkanApp(App):
             ("organisations", _("Organisationer"), _("Listan över organisationer")),
             ("audit", _("Granskningslogg"), _("Alla ändringar, skrivskyddat")),
             ("compare", _("Jämför kommuner"), _("Två kommuners regler sida vid sida")),
+            ("reports", _("Rapporter"), _("Kommunens rapporter, t.ex. värdetabell och uppföljningar")),
             ("new_collaboration", _("Ny samverkan"), _("Registrera ett initiativ")),
             ("new_organisation", _("Ny organisation"), _("Registrera en organisation")),
             ("help", _("Hjälp"), _("Tangenterna på skärmen")),
@@ -107,6 +108,11 @@ class SamverkanApp(App):
             from samverkan_tui.screens.audit import AuditScreen
 
             self.push_screen(AuditScreen(**kwargs))
+        elif where == "reports":
+            from samverkan_tui.screens.reports import ReportsScreen
+
+            if not isinstance(self.screen, ReportsScreen):
+                self.push_screen(ReportsScreen())
         elif where == "new_collaboration":
             from samverkan_tui.forms import collaboration_form
 

@@ -58,6 +58,8 @@ class CollaborationsScreen(BaseScreen):
                 tooltip=N_("Visa organisationerna")),
         Binding("l", "app.goto('audit')", N_("Logg"), id="collabs.audit",
                 tooltip=N_("Visa granskningsloggen")),
+        Binding("r", "app.goto('reports')", N_("Rapporter"), id="collabs.reports", show=False,
+                tooltip=N_("Visa kommunens rapporter")),
         Binding("j", "app.goto('compare')", N_("Jämför"), id="collabs.compare", show=False,
                 tooltip=N_("Jämför två kommuners regler")),
         Binding("escape", "clear", N_("Rensa"), id="collabs.clear", show=False,

@@ -1,4 +1,8 @@
-"""First run: choose this database's municipality among the installed plugins."""
+"""First run: choose this database's municipality among the installed plugins.
+
+Loading the demo data runs in a thread worker while a loading indicator and a status
+line show; the keys are ignored until it is done.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Footer, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samverkan_tui.i18n import N_, _
@@ -24,6 +28,7 @@ class FirstRunScreen(BaseScreen):
         Binding("d", "demo", N_("Demodata"), id="first.demo",
                 tooltip=N_("Välj kommunen och ladda dess demodata")),
     ]
+    busy = False  # database work (demo data) is running
 
     def compose(self) -> ComposeResult:
         yield AppHeader(_("Första start"))
@@ -38,6 +43,10 @@ class FirstRunScreen(BaseScreen):
             if not munis:
                 yield Label(Text(_("Inga kommunplugin är installerade.")), classes="error")
             yield Static(Text(_("enter: börja med en tom databas · d: ladda demodata")), classes="muted")
+            yield Label("", id="first-status")
+            loading = LoadingIndicator(id="first-loading")
+            loading.display = False
+            yield loading
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -52,15 +61,26 @@ class FirstRunScreen(BaseScreen):
             return None
         return options.get_option_at_index(options.highlighted).id
 
+    def working(self, status: str | None) -> None:
+        """Show (``status``) or hide (None) the progress of the database work."""
+        self.busy = status is not None
+        self.query_one("#first-loading").display = self.busy
+        self.query_one("#first-status", Label).update(Text(status or ""))
+        self.query_one(OptionList).disabled = self.busy
+
+    def failed(self, exc: BaseException) -> None:
+        self.working(None)
+        self.app.show_error(exc)
+
     def action_start_empty(self) -> None:
         key = self.chosen()
-        if key:
+        if key and not self.busy:
             services = self.services
             self.run_db(lambda: services.set_municipality(key), lambda _r: self.app.start_home())
 
     def action_demo(self) -> None:
         key = self.chosen()
-        if not key:
+        if not key or self.busy:
             return
         from samverkan.demo import load_demo
 
@@ -71,7 +91,9 @@ class FirstRunScreen(BaseScreen):
                 o=counts["organisations"], c=counts["collaborations"]), markup=False)
             self.app.start_home()
 
-        self.run_db(lambda: load_demo(services, key), done)
+        muni = self.app.registry.municipalities()[key]
+        self.working(_("Laddar demodata för {name} …").format(name=muni.name))
+        self.run_db(lambda: load_demo(services, key), done, self.failed)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
