@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from samverkan.rules import ReportTable
@@ -14,7 +15,7 @@ from samverkan.rules import ReportTable
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
+    if isinstance(value, (float, Decimal)):
         return f"{value:.2f}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}".replace(",", " ")
@@ -44,9 +45,15 @@ def markdown_table(headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> st
 def _report_rows(table: ReportTable) -> tuple[list[str], list[list[Any]]]:
     keys = [k for k, _ in table.columns]
     rows = [[row.get(k) for k in keys] for row in table.rows]
-    if table.totals:
+    if set(table.totals) & set(keys):
         rows.append([table.totals.get(k, "") for k in keys])
     return [h for _, h in table.columns], rows
+
+
+def _loose_totals(table: ReportTable) -> list[str]:
+    """Totals that are not a column of the table (e.g. a count), as "key: value" lines."""
+    keys = {k for k, _ in table.columns}
+    return [f"{k}: {_cell(v)}" for k, v in table.totals.items() if k not in keys]
 
 
 def render_report(table: ReportTable, fmt: str) -> str:
@@ -68,7 +75,7 @@ def render_report(table: ReportTable, fmt: str) -> str:
             keys = [k for k, _ in t.columns]
             for row in t.rows:
                 writer.writerow(["" if row.get(k) is None else row.get(k) for k in keys])
-            if t.totals:
+            if set(t.totals) & set(keys):
                 writer.writerow([t.totals.get(k, "") for k in keys])
         return buf.getvalue()
     parts = []
@@ -76,8 +83,8 @@ def render_report(table: ReportTable, fmt: str) -> str:
         headings, rows = _report_rows(t)
         if fmt == "markdown":
             parts.append(f"## {t.title}\n\n{markdown_table(headings, rows)}")
-            parts.extend(f"\n_{n}_" for n in t.notes)
+            parts.extend(f"\n_{n}_" for n in [*_loose_totals(t), *t.notes])
         else:
             parts.append(f"{t.title}\n\n{text_table(headings, rows)}")
-            parts.extend(n for n in t.notes)
+            parts.extend([*_loose_totals(t), *t.notes])
     return "\n\n".join(parts) + "\n"
