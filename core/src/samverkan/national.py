@@ -14,7 +14,7 @@ from typing import Any
 
 from samverkan.hookspecs import hookimpl
 from samverkan.model import CheckItem
-from samverkan.rules import Document, load_toml
+from samverkan.rules import Document, load_toml, sourced
 
 
 @cache
@@ -34,11 +34,9 @@ def checks_from_data(entries: list[dict[str, Any]], docs: dict[str, Document]) -
     """
     items = []
     for entry in entries:
-        entry = dict(entry)
-        doc = docs[entry.pop("document")]
-        section = entry.pop("section", "")
-        entry["forms"] = tuple(entry.get("forms", ()))
-        items.append(CheckItem(source=doc.source(section), **entry))
+        rest, source = sourced(entry, docs)
+        rest["forms"] = tuple(rest.get("forms", ()))
+        items.append(CheckItem(source=source, **rest))
     return items
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -347,8 +347,3 @@ class MunicipalityView:
         for _plugin, result in self.call("lifecycle_event", event=event, context=context):
             out.extend(result)
         return out
-
-
-def plugin_names(registry: Registry) -> Iterable[str]:
-    """Names of every registered plugin, built-ins included."""
-    return [name for name, _ in registry.pm.list_name_plugin()]

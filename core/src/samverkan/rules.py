@@ -198,3 +198,32 @@ def load_toml(package: str, name: str) -> dict[str, Any]:
     """Read ``name`` from inside ``package`` (plugin rule data ships as package data)."""
     with resources.files(package).joinpath(name).open("rb") as fh:
         return tomllib.load(fh)
+
+
+# -- building these objects from a plugin's TOML data -----------------------------
+
+
+def municipality_from_data(data: dict[str, Any]) -> Municipality:
+    """A :class:`Municipality` from a ``documents.toml`` table (key, name, organisation,
+    optional mailbox, and a ``[[documents]]`` array)."""
+    docs = tuple(Document(**d) for d in data["documents"])
+    return Municipality(data["key"], data["name"], data["organisation"], docs, data.get("mailbox", ""))
+
+
+def sourced(entry: dict[str, Any], docs: dict[str, Document]) -> tuple[dict[str, Any], Source]:
+    """Split ``document``/``section`` off a data entry: (the other fields, its source).
+
+    An entry naming an unknown document raises ``KeyError``: a rule never ships without
+    its source.
+    """
+    rest = dict(entry)
+    return rest, docs[rest.pop("document")].source(rest.pop("section", ""))
+
+
+def forms_from_data(entries: list[dict[str, Any]], docs: dict[str, Document]) -> list[FormOffer]:
+    """Form offers from ``[[forms]]`` entries, each citing one of ``docs``."""
+    out = []
+    for entry in entries:
+        rest, source = sourced(entry, docs)
+        out.append(FormOffer(source=source, **rest))
+    return out

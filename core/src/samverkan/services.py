@@ -93,14 +93,6 @@ class Services:
         user = self.store.get_user(self.actor)
         return user["roles"] if user else ()
 
-    def can(self, action: str, collab: Collaboration | None = None) -> bool:
-        """Whether the acting user may perform ``action`` (for the UI to offer it)."""
-        try:
-            self._check_permission(action, collab)
-        except PermissionDenied:
-            return False
-        return True
-
     def _check_permission(self, action: str, collab: Collaboration | None) -> None:
         needed = roles_needed(action)
         mine = self.roles
@@ -363,10 +355,6 @@ class Services:
             self.store.get_organisation(organisation_id)
         with self._tx():
             return self.store.insert_conflict(decl)
-
-    def conflicts_of(self, user: str | None = None) -> list[ConflictDeclaration]:
-        """Conflict declarations of ``user`` (default: the acting user)."""
-        return self.store.conflicts(user=user or self.actor)
 
     def add_record(self, collab_id: int, kind: str, data: dict[str, Any]) -> Record:
         """Store a plugin-defined record (validated against its registered kind)."""

@@ -20,7 +20,9 @@ from samverkan.rules import (
     RecordField,
     RecordKind,
     RuleText,
+    forms_from_data,
     load_toml,
+    municipality_from_data,
 )
 
 PACKAGE = "samverkan_linkoping"
@@ -35,9 +37,7 @@ def toml(name: str) -> dict[str, Any]:
 @cache
 def municipality() -> Municipality:
     """Linköping's identity and guideline documents."""
-    data = toml("documents")
-    docs = tuple(Document(**d) for d in data["documents"])
-    return Municipality(data["key"], data["name"], data["organisation"], docs, data.get("mailbox", ""))
+    return municipality_from_data(toml("documents"))
 
 
 def doc(key: str) -> Document:
@@ -50,20 +50,19 @@ def source(entry: dict[str, Any]) -> Source:
     return doc(entry["document"]).source(entry.get("section", ""))
 
 
+def documents() -> dict[str, Document]:
+    """The guideline documents by key."""
+    return {d.key: d for d in municipality().documents}
+
+
 def forms() -> list[FormOffer]:
     """The forms as the labour-market board offers them."""
-    out = []
-    for entry in toml("forms")["forms"]:
-        entry = dict(entry)
-        src = doc(entry.pop("document")).source(entry.pop("section", ""))
-        out.append(FormOffer(source=src, **entry))
-    return out
+    return forms_from_data(toml("forms")["forms"], documents())
 
 
 def checks() -> list[CheckItem]:
     """Linköping's own checklist items (``checks.toml``)."""
-    docs = {d.key: d for d in municipality().documents}
-    return checks_from_data(toml("checks")["checks"], docs)
+    return checks_from_data(toml("checks")["checks"], documents())
 
 
 # -- value model ----------------------------------------------------------------

@@ -22,7 +22,10 @@ from samverkan.rules import (
     RecordField,
     RecordKind,
     RuleText,
+    forms_from_data,
     load_toml,
+    municipality_from_data,
+    sourced,
 )
 
 PACKAGE = "samverkan_stockholm"
@@ -37,9 +40,7 @@ def toml(name: str) -> dict[str, Any]:
 @cache
 def municipality() -> Municipality:
     """Stockholm's identity and guideline documents."""
-    data = toml("documents")
-    docs = tuple(Document(**d) for d in data["documents"])
-    return Municipality(data["key"], data["name"], data["organisation"], docs, data.get("mailbox", ""))
+    return municipality_from_data(toml("documents"))
 
 
 def doc(key: str) -> Document:
@@ -57,20 +58,9 @@ def mailbox() -> str:
     return municipality().mailbox
 
 
-def _sourced(entry: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    """Split ``document``/``section`` off a TOML entry and return (rest, source)."""
-    entry = dict(entry)
-    source = doc(entry.pop("document")).source(entry.pop("section", ""))
-    return entry, source
-
-
 def forms() -> list[FormOffer]:
     """The forms as the labour-market administration offers them."""
-    out = []
-    for entry in toml("forms")["forms"]:
-        rest, source = _sourced(entry)
-        out.append(FormOffer(source=source, **rest))
-    return out
+    return forms_from_data(toml("forms")["forms"], documents())
 
 
 @cache
@@ -84,7 +74,7 @@ def rules() -> tuple[RuleText, ...]:
     """Stockholm's rule texts per comparison topic."""
     out = []
     for entry in toml("rules")["rules"]:
-        rest, source = _sourced(entry)
+        rest, source = sourced(entry, documents())
         rest["forms"] = tuple(rest.get("forms", ()))
         out.append(RuleText(source=source, **rest))
     return tuple(out)
@@ -95,7 +85,7 @@ def record_kinds() -> tuple[RecordKind, ...]:
     """The record kinds: consultation with the preparatory group, pre-study."""
     out = []
     for entry in toml("records")["kinds"]:
-        rest, source = _sourced(entry)
+        rest, source = sourced(entry, documents())
         fields = tuple(
             RecordField(**{**f, "choices": tuple(f.get("choices", ()))}) for f in rest.pop("fields")
         )
@@ -107,7 +97,7 @@ def record_kinds() -> tuple[RecordKind, ...]:
 def _all_sections() -> tuple[tuple[AgreementSection, tuple[str, ...]], ...]:
     out = []
     for entry in toml("sections")["sections"]:
-        rest, source = _sourced(entry)
+        rest, source = sourced(entry, documents())
         forms_ = tuple(rest.pop("forms", ()))
         out.append((AgreementSection(source=source, **rest), forms_))
     return tuple(out)
@@ -128,12 +118,12 @@ def all_sections() -> list[AgreementSection]:
 @cache
 def follow_up_policy() -> FollowUpPolicy:
     """The yearly follow-up of every signed agreement."""
-    rest, source = _sourced(toml("policies")["follow_up"])
+    rest, source = sourced(toml("policies")["follow_up"], documents())
     return FollowUpPolicy(source=source, **rest)
 
 
 @cache
 def decision_authority() -> DecisionAuthority:
     """The responsible manager decides under the delegation order."""
-    rest, source = _sourced(toml("policies")["decision"])
+    rest, source = sourced(toml("policies")["decision"], documents())
     return DecisionAuthority(source=source, **rest)
