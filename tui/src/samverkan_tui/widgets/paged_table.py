@@ -8,8 +8,14 @@ worker. The screen's status line says where in the whole result the page is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual._segment_tools import line_crop
+from textual.coordinate import Coordinate
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 from samverkan_tui.messages import PageRequested
@@ -18,6 +24,10 @@ from samverkan_tui.messages import PageRequested
 def cell(value: object) -> Text:
     """A cell shown literally (stored text may contain Rich markup)."""
     return Text("" if value is None else str(value), no_wrap=True, overflow="ellipsis")
+
+
+#: a row no table has (the header is row -1): "the cursor is not on this row"
+_ELSEWHERE = Coordinate(-2, 0)
 
 
 class PagedTable(DataTable):
@@ -42,6 +52,36 @@ class PagedTable(DataTable):
             self.add_row(*[c if isinstance(c, Text) else cell(c) for c in cells], key=str(key))
         if self.row_count:
             self.move_cursor(row=max(0, min(cursor, self.row_count - 1)), animate=False)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        # DataTable (textual 8.2) caches rendered lines and rows under the cursor's
+        # coordinate, so every cursor move renders every visible row again: most of a
+        # frame's time while the list scrolls (scripts/bench_tui.py). With a row cursor a
+        # line looks the same wherever the cursor is unless the cursor is on its row, so
+        # this is DataTable._render_line keyed on that; tests/tui/test_paged_table.py
+        # checks it draws exactly what DataTable draws.
+        width = self.size.width
+        try:
+            row_key, y_offset_in_row = self._get_offsets(y)
+        except LookupError:
+            return Strip.blank(width, base_style)
+        row_index = -1 if row_key is self._header_row_key else self._row_locations.get(row_key)
+        cursor = self.cursor_coordinate if self.cursor_coordinate.row == row_index else _ELSEWHERE
+        hover = self.hover_coordinate if self.hover_coordinate.row == row_index else _ELSEWHERE
+        cache_key = (y, x1, x2, width, row_key, cursor, hover, base_style, self.cursor_type,
+                     self._show_hover_cursor, self._update_count, self._pseudo_class_state)
+        if cache_key in self._line_cache:
+            return self._line_cache[cache_key]
+        fixed, scrollable = self._render_line_in_row(row_key, y_offset_in_row, base_style,
+                                                     cursor_location=cursor, hover_location=hover)
+        fixed_width = sum(column.get_render_width(self)
+                          for column in self.ordered_columns[: self.fixed_columns])
+        fixed_line: list[Segment] = list(chain.from_iterable(fixed)) if fixed else []
+        scrollable_line: list[Segment] = list(chain.from_iterable(scrollable))
+        segments = fixed_line + line_crop(scrollable_line, x1 + fixed_width, x2, width)
+        strip = Strip(segments).adjust_cell_length(width, base_style).simplify()
+        self._line_cache[cache_key] = strip
+        return strip
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor."""
