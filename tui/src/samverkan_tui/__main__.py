@@ -11,6 +11,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    from samverkan.startup import pause_gc
+
+    pause_gc()  # resumed once the first screen is drawn (see samverkan.startup)
     parser = argparse.ArgumentParser(prog="python -m samverkan_tui")
     parser.add_argument("--db", help="database file")
     parser.add_argument("--lang", choices=["sv", "en"], help="interface language")

@@ -18,6 +18,35 @@ from samverkan_tui.i18n import N_, _, set_language
 from samverkan_tui.messages import OpenCollaboration, OpenOrganisation
 
 
+class FirstPage:
+    """The home screen's first page and count, read in a thread started with the app."""
+
+    def __init__(self, services: Any, lock: threading.Lock) -> None:
+        from samverkan.store.store import CollabQuery
+
+        self.query = CollabQuery(limit=100)
+        self.result: tuple[list[dict], int] | None = None
+        self.error: BaseException | None = None
+        self._done = threading.Event()
+        self._services, self._lock = services, lock
+        threading.Thread(target=self._read, name="first-page", daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            with self._lock:
+                rows = self._services.collaborations(self.query)
+                self.result = (rows, self._services.count_collaborations(self.query))
+        except BaseException as exc:  # shown by the screen's own worker, which reads again
+            self.error = exc
+        finally:
+            self._done.set()
+
+    def take(self, timeout: float = 0.5) -> tuple[list[dict], int] | None:
+        """The rows and count once read (waiting at most ``timeout``), else None."""
+        self._done.wait(timeout)
+        return self.result if self.error is None else None
+
+
 class SamverkanApp(App):
     """samverkan's terminal interface, acting as ``settings.user`` on ``settings.db_path``."""
 
@@ -44,6 +73,7 @@ class SamverkanApp(App):
         self.services = services
         self.registry = services.registry
         self.db_lock = threading.Lock()
+        self.first_page: FirstPage | None = None
 
     # -- identity -------------------------------------------------------------
 
@@ -56,7 +86,16 @@ class SamverkanApp(App):
 
     # -- screens ----------------------------------------------------------------
 
+    def on_load(self) -> None:
+        if self.services.municipality_key is not None:
+            # read the home screen's first page while Textual starts, so the first frame
+            # already shows rows instead of an empty table (scripts/bench_tui.py)
+            self.first_page = FirstPage(self.services, self.db_lock)
+
     def on_mount(self) -> None:
+        from samverkan.startup import resume_gc
+
+        self.call_after_refresh(resume_gc)
         if self.services.municipality_key is None:
             from samverkan_tui.screens.first_run import FirstRunScreen
 

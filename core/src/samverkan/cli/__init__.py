@@ -82,6 +82,10 @@ def make_cli() -> click.Group:
 
         Without a command, opens the interactive interface.
         """
+        if ctx.invoked_subcommand is not None:  # only the TUI's start-up runs without the GC
+            from samverkan.startup import resume_gc
+
+            resume_gc()
         ctx.obj = AppContext.create(db, user, lang)
         if ctx.invoked_subcommand is None:
             ctx.exit(ctx.obj.launch_interface() or 0)
@@ -91,6 +95,9 @@ def make_cli() -> click.Group:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    from samverkan.startup import pause_gc
+
+    pause_gc()  # resumed by the TUI after its first frame, or by `cli` before a command
     cli = make_cli()
     cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="samverkan")
 

@@ -81,16 +81,28 @@ class CollaborationsScreen(BaseScreen):
                        compact=True)
         search.display = False
         yield search
-        yield Label("", id="status")
         table = PagedTable(page_size=100, id="collabs")
         for key, label, width in COLUMNS:
             table.add_column(_(label), key=key, width=width)
+        self._label_sort(table)
+        prefetched = self._first_page()
+        if prefetched is not None:  # read while Textual started: the first frame has the rows
+            rows, self._total = prefetched
+            self._count_key = self._count_key_of(self.current_query(0))
+            table.show_page(self._cells(rows), 0, self._total)
+        yield Label(self.status_text(table), id="status")
         yield table
         yield Footer(compact=True)
 
+    def _first_page(self) -> tuple[list[dict], int] | None:
+        first, self.app.first_page = self.app.first_page, None
+        if first is None or first.query != self.current_query(0):
+            return None
+        return first.take()
+
     def on_mount(self) -> None:
-        self._label_sort()
-        self.load(0)
+        if self._count_key is None:
+            self.load(0)
 
     def on_resize(self) -> None:
         """Give the title and organisation columns the width a larger terminal has."""
@@ -126,7 +138,7 @@ class CollaborationsScreen(BaseScreen):
     def load(self, offset: int, cursor: int = 0) -> None:
         """Load the page at ``offset`` (and the count when the filters changed)."""
         q = self.current_query(offset)
-        count_key = (q.search, q.stage, q.form, q.unit, q.overdue_on)
+        count_key = self._count_key_of(q)
         need_count = count_key != self._count_key
         services = self.services
 
@@ -143,23 +155,32 @@ class CollaborationsScreen(BaseScreen):
 
         self.run_db(work, done, group="collabs-page", exclusive=True)
 
+    @staticmethod
+    def _count_key_of(q: CollabQuery) -> tuple:
+        return (q.search, q.stage, q.form, q.unit, q.overdue_on)
+
+    def _cells(self, rows: list[dict]):
+        return ((r["id"], (r["id"], r["title"], labels.stage(r["stage"]),
+                           _(SHORT_FORMS.get(r["form"], r["form"])), r["org_names"], r["unit"],
+                           r["next_follow_up"] or "")) for r in rows)
+
     def show(self, rows: list[dict], offset: int, cursor: int) -> None:
         table = self.table
-        table.show_page(
-            ((r["id"], (r["id"], r["title"], labels.stage(r["stage"]),
-                        _(SHORT_FORMS.get(r["form"], r["form"])), r["org_names"], r["unit"],
-                        r["next_follow_up"] or "")) for r in rows),
-            offset, self._total, cursor)
+        table.show_page(self._cells(rows), offset, self._total, cursor)
         self.update_status()
 
     def update_status(self) -> None:
-        table = self.table
+        self.query_one("#status", Label).update(self.status_text(self.table))
+
+    def status_text(self, table: PagedTable) -> Text:
+        """Where the page is in the whole result, and the search and filters in force."""
         total = self._total
         if total:
             where = _("{first}–{last} av {total}").format(
-                first=table.page_offset + 1, last=table.page_offset + table.row_count, total=f"{total:,}".replace(",", " "))
+                first=table.page_offset + 1, last=table.page_offset + table.row_count,
+                total=f"{total:,}".replace(",", " "))
         else:
-            where = _("Inga samverkansärenden matchar.")
+            where = _("Inga samverkansärenden matchar.") if self._count_key is not None else ""
         parts = [where]
         q = self.query_state
         if q.search:
@@ -172,7 +193,7 @@ class CollaborationsScreen(BaseScreen):
             parts.append(_("enhet") + f": {q.unit}")
         if self.overdue:
             parts.append(_("försenad uppföljning"))
-        self.query_one("#status", Label).update(Text(" · ".join(parts)))
+        return Text(" · ".join(parts))
 
     @on(PageRequested)
     def _page(self, event: PageRequested) -> None:
@@ -250,8 +271,8 @@ class CollaborationsScreen(BaseScreen):
         self._label_sort()
         self.load(0)
 
-    def _label_sort(self) -> None:
-        table = self.table
+    def _label_sort(self, table: PagedTable | None = None) -> None:
+        table = table or self.table
         arrow = "▼" if self.query_state.descending else "▲"
         for key, label, _w in COLUMNS:
             text = _(label) + (arrow if key == self.query_state.sort else "")
