@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -56,6 +55,11 @@ class FormScreen(BaseModal[Any]):
         Binding("ctrl+s", "save", N_("Spara"), id="form.save", tooltip=N_("Spara formuläret")),
         Binding("escape", "cancel", N_("Avbryt"), id="form.cancel",
                 tooltip=N_("Stäng utan att spara")),
+        # A priority binding runs while the app takes the key from its queue, before it
+        # hands the next key to the focused widget: characters typed right after enter
+        # (fast typing, pastes over SSH) land in the next field, not in this one.
+        Binding("enter", "next_field", N_("Nästa fält"), id="form.next_field", show=False,
+                priority=True),
     ]
 
     def __init__(self, title: str, fields: list[Field], submit: Submit, *,
@@ -202,12 +206,19 @@ class FormScreen(BaseModal[Any]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # enter means "next field" only in a one-line field; a list, a box or a text
+        # area keeps its own enter
+        if action == "next_field":
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_next_field(self) -> None:
         """Enter moves to the next field; on the last field it saves."""
-        event.stop()
+        field = self.focused
         inputs = [w for w in self.query("#form-fields > *") if w.can_focus]
-        if inputs and event.input is inputs[-1]:
-            self.action_save()
+        if inputs and field is inputs[-1]:
+            # after the characters still queued in the field, so the save reads them
+            field.call_later(self.action_save)
         else:
             self.focus_next()
