@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Footer, Input
 
 from samverkan.store.store import CollabQuery
 from samverkan_tui import labels
@@ -17,6 +17,7 @@ from samverkan_tui.messages import OpenCollaboration, PageRequested
 from samverkan_tui.screens.base import BaseScreen
 from samverkan_tui.widgets.header import AppHeader
 from samverkan_tui.widgets.paged_table import PagedTable
+from samverkan_tui.widgets.status_line import StatusLine
 
 COLUMNS = (
     ("id", N_("Nr"), 4),
@@ -81,7 +82,7 @@ class CollaborationsScreen(BaseScreen):
                        compact=True)
         search.display = False
         yield search
-        table = PagedTable(page_size=100, id="collabs")
+        table = PagedTable(page_size=100, id="collabs", moved=self._moved)
         for key, label, width in COLUMNS:
             table.add_column(_(label), key=key, width=width)
         self._label_sort(table)
@@ -90,7 +91,7 @@ class CollaborationsScreen(BaseScreen):
             rows, self._total = prefetched
             self._count_key = self._count_key_of(self.current_query(0))
             table.show_page(self._cells(rows), 0, self._total)
-        yield Label(self.status_text(table), id="status")
+        yield StatusLine(self.status_text(table), id="status")
         yield table
         yield Footer(compact=True)
 
@@ -107,7 +108,7 @@ class CollaborationsScreen(BaseScreen):
     def on_resize(self) -> None:
         """Give the title and organisation columns the width a larger terminal has."""
         table = self.table
-        spare = max(0, self.size.width - 2 - sum(w + 2 for _k, _l, w in COLUMNS))
+        spare = max(0, self.size.width - sum(w + 2 for _k, _l, w in COLUMNS))  # no scrollbar
         for key, _label, width in COLUMNS:
             extra = {"title": spare * 3 // 5, "organisation": spare * 2 // 5}.get(key, 0)
             column = table.columns[key]  # type: ignore[index]
@@ -169,8 +170,12 @@ class CollaborationsScreen(BaseScreen):
         table.show_page(self._cells(rows), offset, self._total, cursor)
         self.update_status()
 
+    def _moved(self) -> None:
+        if self.is_mounted:
+            self.update_status()
+
     def update_status(self) -> None:
-        self.query_one("#status", Label).update(self.status_text(self.table))
+        self.query_one("#status", StatusLine).update(self.status_text(self.table))
 
     def status_text(self, table: PagedTable) -> Text:
         """Where the page is in the whole result, and the search and filters in force."""
@@ -182,6 +187,9 @@ class CollaborationsScreen(BaseScreen):
         else:
             where = _("Inga samverkansärenden matchar.") if self._count_key is not None else ""
         parts = [where]
+        if total and table.row_count:
+            # the table has no scrollbar (it would measure the page, not the result)
+            parts.append(_("rad {n}").format(n=f"{table.position + 1:,}".replace(",", " ")))
         q = self.query_state
         if q.search:
             parts.append(_("sökning") + f": {q.search}")

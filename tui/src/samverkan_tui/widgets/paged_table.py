@@ -7,7 +7,7 @@ worker. The screen's status line says where in the whole result the page is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 from rich.segment import Segment
@@ -34,11 +34,16 @@ class PagedTable(DataTable):
     """One page of rows keyed by id; ``offset`` and ``total`` locate it in the result."""
 
     DEFAULT_CSS = """
-    PagedTable { height: 1fr; }
+    /* no vertical scrollbar: it would show the place in the page, not in the result;
+       the screen's status line says which rows of how many are shown */
+    PagedTable { height: 1fr; scrollbar-size-vertical: 0; }
     """
 
-    def __init__(self, page_size: int = 100, **kwargs) -> None:
+    def __init__(self, page_size: int = 100, moved: Callable[[], None] | None = None,
+                 **kwargs) -> None:
+        """``moved`` is called when the cursor moves (in the same frame, unlike a message)."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.moved = moved
         self.page_size = page_size
         self.page_offset = 0
         self.row_total = 0
@@ -52,6 +57,24 @@ class PagedTable(DataTable):
             self.add_row(*[c if isinstance(c, Text) else cell(c) for c in cells], key=str(key))
         if self.row_count:
             self.move_cursor(row=max(0, min(cursor, self.row_count - 1)), animate=False)
+
+    _frame_style: Style | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        # DataTable asks for its style once per line it renders, and each answer walks
+        # the ancestors' backgrounds; within one render_lines call it cannot change.
+        if self._frame_style is not None:
+            return self._frame_style
+        return super().rich_style
+
+    def render_lines(self, crop):
+        self._frame_style = None
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         # DataTable (textual 8.2) caches rendered lines and rows under the cursor's
@@ -82,6 +105,11 @@ class PagedTable(DataTable):
         strip = Strip(segments).adjust_cell_length(width, base_style).simplify()
         self._line_cache[cache_key] = strip
         return strip
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self.moved is not None and old != new:
+            self.moved()
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor."""
