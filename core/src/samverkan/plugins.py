@@ -48,11 +48,22 @@ class PluginStatus:
     """What happened when a plugin was loaded (shown by ``samverkan plugins``)."""
 
     name: str
-    distribution: str = ""
-    version: str = ""
     ok: bool = True
     error: str = ""
     municipality: Municipality | None = None
+    dist: Any = field(default=None, repr=False, compare=False)
+
+    # Read from the distribution's metadata only when asked: parsing every plugin's
+    # METADATA file costs the TUI's start-up time and only `samverkan plugins` shows it.
+    @property
+    def distribution(self) -> str:
+        """The name of the installed distribution that provides the plugin."""
+        return self.dist.name if self.dist is not None else ""
+
+    @property
+    def version(self) -> str:
+        """The installed distribution's version."""
+        return self.dist.version if self.dist is not None else ""
 
 
 @dataclass
@@ -165,8 +176,7 @@ def _build() -> Registry:
             continue
         seen.add(ep.name)
         status = PluginStatus(ep.name)
-        if ep.dist is not None:
-            status.distribution, status.version = ep.dist.name, ep.dist.version
+        status.dist = ep.dist
         registry.statuses[ep.name] = status
         try:
             plugin = ep.load()
