@@ -87,6 +87,11 @@ def test_organisation_detail(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("o", "enter"))
 
 
+def test_edit_organisation_form(snap_compare, snap_app):
+    """The first organisation by name has markup in its name: prefilled literally."""
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("o", "enter", "e"))
+
+
 def test_audit_log(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("l"))
 

@@ -73,6 +73,109 @@ def collaboration_form(services: Any, org: str = "") -> FormScreen:
     return FormScreen(_("Ny samverkan"), fields, submit)
 
 
+#: What an edit form's submit returns when nothing was changed (no service was called).
+UNCHANGED = object()
+
+
+def _changes(fields: list[Field], values: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose typed value differs from the value the form was opened with.
+
+    An emptied date is sent as None (no date); other emptied fields as empty text.
+    """
+    changes: dict[str, Any] = {}
+    for f in fields:
+        before = "" if f.value is None else f.value
+        typed = "" if values[f.key] is None else values[f.key]
+        if typed != before:
+            changes[f.key] = None if (f.kind == "date" and typed == "") else typed
+    return changes
+
+
+def edit_organisation_form(services: Any, org: Any) -> FormScreen:
+    """Edit an organisation's name, number, legal form and contact.
+
+    Only changed fields are sent, together with the version that was shown, so a change
+    someone else made meanwhile is refused (StaleUpdate) instead of overwritten.
+    """
+    # A legal form entered through the CLI may be outside the list; keep it selectable so
+    # opening the form does not blank a required field.
+    legal_forms = list(LEGAL_FORMS) if org.legal_form in LEGAL_FORMS else [*LEGAL_FORMS, org.legal_form]
+    fields = [
+        Field("name", _("Namn"), required=True, value=org.name),
+        Field("orgnr", _("Organisationsnummer"), required=True, value=org.orgnr,
+              placeholder="NNNNNN-NNNN"),
+        Field("legal_form", _("Juridisk form"), "choice", required=True, value=org.legal_form,
+              choices=[(f, f) for f in legal_forms]),
+        Field("contact", _("Kontakt"), value=org.contact),
+    ]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        changes = _changes(fields, v)
+        if "orgnr" in changes:
+            _check_orgnr(services, org, changes)
+        if not changes:
+            return UNCHANGED
+        return services.update_organisation(org.id, org.version, **changes)
+
+    return FormScreen(_("Ändra organisation"), fields, submit)
+
+
+def _check_orgnr(services: Any, org: Any, changes: dict[str, Any]) -> None:
+    """Drop an organisation number that is only written differently; refuse one that is taken.
+
+    The store's unique index would otherwise end the update with a database error instead
+    of a message under the field.
+    """
+    from samverkan.errors import NotFound, ValidationError
+    from samverkan.model import validate_orgnr
+
+    number = validate_orgnr(changes["orgnr"])  # an invalid number: the message under the field
+    if number == org.orgnr:
+        del changes["orgnr"]
+        return
+    try:
+        other = services.organisation(number)
+    except NotFound:
+        return
+    raise ValidationError(_("Organisationsnumret {orgnr} är redan registrerat för {name} (nr {id}).")
+                          .format(orgnr=number, name=other.name, id=other.id), "orgnr")
+
+
+def edit_collaboration_form(services: Any, collab: Any) -> FormScreen:
+    """Edit a collaboration's descriptive fields.
+
+    Neither the stage nor the form is offered: the stage changes only through a
+    transition, and the form decides which gates, checks and agreement apply, so it is
+    part of the lifecycle rules. The organisations are not offered either (the store does
+    not change them on update).
+    """
+    def date(value: Any) -> str:
+        return value.isoformat() if value else ""
+
+    fields = [
+        Field("title", _("Titel"), required=True, value=collab.title),
+        Field("initiator", _("Initiativtagare"), "choice", required=True, value=collab.initiator,
+              choices=labels.choices(labels.INITIATORS)),
+        Field("unit", _("Ansvarig enhet"), value=collab.unit),
+        Field("manager", _("Ansvarig chef"), value=collab.manager),
+        Field("purpose", _("Syfte och gemensamt mål"), "area", value=collab.purpose),
+        Field("target_group", _("Målgrupp"), value=collab.target_group),
+        Field("start", _("Start"), "date", value=date(collab.start)),
+        Field("end", _("Slut"), "date", value=date(collab.end)),
+    ]
+
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        changes = _changes(fields, v)
+        if not changes:
+            return UNCHANGED
+        return services.update_collaboration(collab.id, collab.version, **changes)
+
+    offer = services.view.form(collab.form)  # the municipality's own name for the form
+    intro = _("{form}, steget {stage}. Form och steg ändras inte här.").format(
+        form=offer.name if offer else labels.form(collab.form), stage=labels.stage(collab.stage))
+    return FormScreen(_("Ändra samverkan {n}").format(n=collab.id), fields, submit, intro=intro)
+
+
 def answer_form(services: Any, collab_id: int, item: Any, answer: Any) -> FormScreen:
     """Answer one checklist item."""
     fields = [

@@ -39,7 +39,10 @@ class CollaborationScreen(BaseScreen):
                 tooltip=N_("Registrera det undertecknade avtalet")),
         Binding("u", "follow_up", N_("Uppföljning"), id="collab.follow_up",
                 tooltip=N_("Registrera en uppföljning")),
-        Binding("e", "end", N_("Avsluta"), id="collab.end", tooltip=N_("Avsluta samverkan")),
+        # e edits, as on the organisation screen; ending (rare, and also what v does on an
+        # active collaboration) moved to s
+        Binding("e", "edit", N_("Redigera"), id="collab.edit", tooltip=N_("Ändra uppgifterna")),
+        Binding("s", "end", N_("Avsluta"), id="collab.end", tooltip=N_("Avsluta samverkan")),
         Binding("p", "record", N_("Post"), id="collab.record",
                 tooltip=N_("Lägg till en post som kommunens riktlinjer kräver")),
         Binding("k", "contribution", N_("Bidrag"), id="collab.contribution",
@@ -338,6 +341,20 @@ class CollaborationScreen(BaseScreen):
     def _check_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_answer()
+
+    def action_edit(self) -> None:
+        """Edit the collaboration's descriptive fields; a successful save reloads the screen."""
+        if self.data is None:
+            return
+
+        def done(result: Any) -> None:
+            if result is forms.UNCHANGED:
+                self.notify(_("Inget ändrades."), markup=False)
+            elif result is not None:
+                self.notify(_("Ändringarna är sparade."), markup=False)
+                self.reload()
+
+        self.app.push_screen(forms.edit_collaboration_form(self.services, self.data["collaboration"]), done)
 
     def action_decide(self) -> None:
         if self.data is not None:

@@ -30,6 +30,7 @@ class OrganisationScreen(BaseScreen):
         Binding("escape", "back", N_("Tillbaka"), id="org.back"),
         Binding("c", "new_collaboration", N_("Ny samverkan"), id="org.new_collaboration",
                 tooltip=N_("Registrera en samverkan med organisationen")),
+        Binding("e", "edit", N_("Redigera"), id="org.edit", tooltip=N_("Ändra uppgifterna")),
         Binding("j", "conflict", N_("Jäv"), id="org.conflict",
                 tooltip=N_("Anmäl jäv gentemot organisationen")),
     ]
@@ -108,6 +109,21 @@ class OrganisationScreen(BaseScreen):
     def action_new_collaboration(self) -> None:
         if self.org is not None:
             self.app.goto("new_collaboration", org=self.org.orgnr)
+
+    def action_edit(self) -> None:
+        """Edit the organisation as last shown; a successful save reloads the screen."""
+        if self.org is None:
+            return
+        from samverkan_tui.forms import UNCHANGED, edit_organisation_form
+
+        def done(result: Any) -> None:
+            if result is UNCHANGED:
+                self.notify(_("Inget ändrades."), markup=False)
+            elif result is not None:
+                self.notify(_("Ändringarna är sparade."), markup=False)
+                self.reload()
+
+        self.app.push_screen(edit_organisation_form(self.services, self.org), done)
 
     def action_conflict(self) -> None:
         from samverkan_tui.forms import conflict_form
