@@ -200,6 +200,45 @@ def test_a_duplicate_organisation_number_is_refused(s):
         s.register_organisation("Andra", org.orgnr.replace("-", ""))
 
 
+def test_changing_to_a_number_already_registered_is_refused_and_stores_nothing(s):
+    first, second = new_org(s, n=43, name="Första"), new_org(s, n=44, name="Andra")
+    events = s.store.count_events()
+    with pytest.raises(ValidationError, match=f"{first.orgnr} is already registered as 'Första'") as refused:
+        s.update_organisation(second.id, second.version, orgnr=first.orgnr.replace("-", ""))
+    assert refused.value.field == "orgnr"
+    assert s.organisation(second.id) == second and s.store.count_events() == events
+
+
+def test_a_renamed_organisation_is_renamed_in_its_collaborations_list_and_search(s):
+    org = new_org(s, n=45, name="Gamla namnet")
+    other = new_org(s, n=46, name="Grannföreningen")
+    c = s.register_initiative("Läxhjälp", "informal", [org.id, other.id])
+    s.update_organisation(org.id, org.version, name="Nya namnet")
+    from samverkan.store.store import CollabQuery
+
+    [row] = [r for r in s.collaborations(CollabQuery(limit=100)) if r["id"] == c.id]
+    assert row["org_names"] == "Nya namnet, Grannföreningen"
+    assert [r["id"] for r in s.collaborations(CollabQuery(search="Nya namnet"))] == [c.id]
+    assert s.collaborations(CollabQuery(search="Gamla")) == []
+
+
+def test_the_form_and_organisations_of_a_collaboration_are_not_edited(s):
+    c = new_collab(s)
+    with pytest.raises(ValidationError, match="form is chosen when the initiative is registered"):
+        s.update_collaboration(c.id, c.version, form="iop")
+    with pytest.raises(ValidationError, match="organisations are set"):
+        s.update_collaboration(c.id, c.version, organisation_ids=[])
+    assert s.collaboration(c.id) == c
+
+
+def test_a_closed_collaboration_is_not_edited(s):
+    c = drive(s, new_collab(s).id, "ended")
+    assert c.stage == "ended"
+    with pytest.raises(ValidationError, match="closed collaboration is kept"):
+        s.update_collaboration(c.id, c.version, title="Ändrad i efterhand")
+    assert s.collaboration(c.id) == c
+
+
 def test_collab_add_with_a_bad_organisation_number_is_refused(cli, testby):
     cli("init", "--municipality", "testby")
     result = cli("collab", "add", "Läger", "--form", "informal", "--org", "802012-3456")

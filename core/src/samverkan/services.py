@@ -272,9 +272,19 @@ class Services:
 
     def update_collaboration(self, collab_id: int, version: int, **changes: Any) -> Collaboration:
         """Edit a collaboration's descriptive fields (not its stage) if still at ``version``."""
-        self._authorize("collaboration.update", self.collaboration(collab_id))
+        current = self.collaboration(collab_id)
+        self._authorize("collaboration.update", current)
         if "stage" in changes:
             raise ValidationError("the stage changes only through a transition", "stage")
+        # the form decides which rules and gates apply, so it is fixed at registration
+        if "form" in changes and changes["form"] != current.form:
+            raise ValidationError("the form is chosen when the initiative is registered; "
+                                  "register a new initiative for another form", "form")
+        if "organisation_ids" in changes:
+            raise ValidationError("the organisations are set when the initiative is registered", "org")
+        if current.stage in lifecycle.FINAL_STAGES:
+            raise ValidationError(f"collaboration {collab_id} is {current.stage}: "
+                                  "a closed collaboration is kept as it was decided and ended")
         with self._tx():
             return self.store.update_collaboration(collab_id, version, changes)
 

@@ -57,7 +57,7 @@ class SamverkanApp(App):
     BINDINGS = [
         Binding("question_mark", "help", N_("Hjälp"), id="app.help",
                 tooltip=N_("Visa alla tangenter på skärmen")),
-        Binding("q", "quit", N_("Avsluta"), id="app.quit", tooltip=N_("Avsluta samverkan")),
+        Binding("q", "quit", N_("Avsluta"), id="app.quit", tooltip=N_("Stäng programmet")),
         Binding("ctrl+p", "command_palette", N_("Kommandon"), id="app.palette", show=False,
                 priority=True, tooltip=N_("Öppna kommandopaletten")),
     ]

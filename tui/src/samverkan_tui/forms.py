@@ -123,8 +123,8 @@ def edit_organisation_form(services: Any, org: Any) -> FormScreen:
 def _check_orgnr(services: Any, org: Any, changes: dict[str, Any]) -> None:
     """Drop an organisation number that is only written differently; refuse one that is taken.
 
-    The store's unique index would otherwise end the update with a database error instead
-    of a message under the field.
+    The store refuses a taken number too, inside its transaction; asking first gives the
+    message in the interface's language, and a number written without the dash is no change.
     """
     from samverkan.errors import NotFound, ValidationError
     from samverkan.model import validate_orgnr

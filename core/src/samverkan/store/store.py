@@ -299,11 +299,34 @@ class Store:
         self._require_tx()
         before = self.get_organisation(org_id)
         merged = Organisation(**{**asdict(before), **changes})  # validates
+        if merged.orgnr != before.orgnr:
+            other = self.find_organisation(merged.orgnr)
+            if other is not None:
+                raise ValidationError(
+                    f"organisation number {merged.orgnr} is already registered as {other.name!r} (id {other.id})",
+                    "orgnr",
+                )
         values = {k: _plain(getattr(merged, k)) for k in changes}
         self._versioned_update("organisations", org_id, expected_version, values)
+        if merged.name != before.name:
+            self._refresh_org_names(org_id)
         after = self.get_organisation(org_id)
         self.audit("organisation.update", "organisation", org_id, _row(before), _row(after))
         return after
+
+    def _refresh_org_names(self, org_id: int) -> None:
+        # collaborations keep their organisations' names for listing, sorting and
+        # search (FTS, kept in step by triggers); a renamed organisation renames them
+        self.conn.execute(
+            "UPDATE collaborations SET org_names = ("
+            " SELECT group_concat(name, ', ') FROM ("
+            "  SELECT o.name FROM collaboration_organisations co"
+            "  JOIN organisations o ON o.id = co.organisation_id"
+            "  WHERE co.collaboration_id = collaborations.id ORDER BY co.rowid))"
+            " WHERE id IN (SELECT collaboration_id FROM collaboration_organisations"
+            " WHERE organisation_id = ?)",
+            [org_id],
+        )
 
     def list_organisations(self, search: str = "", limit: int = 100, offset: int = 0) -> list[Organisation]:
         """Organisations by name, optionally filtered by a name or number fragment."""

@@ -42,7 +42,7 @@ class CollaborationScreen(BaseScreen):
         # e edits, as on the organisation screen; ending (rare, and also what v does on an
         # active collaboration) moved to s
         Binding("e", "edit", N_("Redigera"), id="collab.edit", tooltip=N_("Ändra uppgifterna")),
-        Binding("s", "end", N_("Avsluta"), id="collab.end", tooltip=N_("Avsluta samverkan")),
+        Binding("s", "end", N_("Avslut"), id="collab.end", tooltip=N_("Avsluta samverkan")),
         Binding("p", "record", N_("Post"), id="collab.record",
                 tooltip=N_("Lägg till en post som kommunens riktlinjer kräver")),
         Binding("k", "contribution", N_("Bidrag"), id="collab.contribution",
@@ -252,8 +252,8 @@ class CollaborationScreen(BaseScreen):
             return c.stage == "active"
         if action == "decide":
             return c.stage == "preparation"
-        if action in ("advance", "answer", "record", "contribution"):
-            return not closed
+        if action in ("advance", "answer", "record", "contribution", "edit"):
+            return not closed  # a closed collaboration is kept as it was (the services refuse it)
         return True
 
     def _after(self, message: str):
