@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from samverkan.plugins import MunicipalityView, Registry, get_plugin_manager
 from samverkan.rules import RecordKind, ReportTable
 from samverkan.store import Store
 from samverkan.store.store import CollabQuery
+from samverkan.transfer import ImportResult, InputRow, Progress
 
 
 class ConfirmationNeeded(TransitionRefused):
@@ -245,6 +247,138 @@ class Services:
             for a in self.store.answers(c["id"]).values():
                 rows.append({"collaboration_id": c["id"], "title": c["title"], **asdict(a)})
         return sorted(rows, key=lambda r: r["answered_at"], reverse=True)
+
+    # -- import and export (file formats in samverkan.transfer) -----------------------
+
+    IMPORT_BATCH = 100
+
+    def import_organisations(self, rows: Iterable[InputRow | Mapping[str, Any]], *,
+                             progress: Progress | None = None, dry_run: bool = False,
+                             batch_size: int | None = None) -> ImportResult:
+        """Register many organisations, as :meth:`register_organisation` would one by one.
+
+        Every row is validated like a registration (name, check digit of the organisation
+        number, text cleaned of terminal control sequences). A row whose number is already
+        registered is skipped; an invalid row (or one repeating a number given on an
+        earlier line) is reported with its line and stores nothing; the valid rows are
+        stored in batches of ``batch_size``, one transaction per batch with one audit event
+        per organisation. ``progress(done, total)`` is called with ``done == 0`` first and
+        after every batch, ``done`` counting rows handled whatever their outcome.
+
+        A batch that commits stays stored if a later one fails (e.g. the database stays
+        busy): importing the same file again skips what is already there.
+
+        :param rows: :class:`InputRow` (line numbers from the file) or plain mappings
+            (numbered from 1).
+        :param dry_run: validate and look up every row, store nothing, audit nothing.
+        :raises PermissionDenied: unless the acting user may register organisations
+            (checked once, before any row).
+        """
+        from samverkan.errors import StoreError
+        from samverkan.transfer import batched, organisation_fields
+
+        self._authorize("organisation.register", entity="organisation", entity_id="import")
+        items = [r if isinstance(r, InputRow) else InputRow(i, r) for i, r in enumerate(rows, 1)]
+        result = ImportResult(total=len(items), dry_run=dry_run)
+        seen: dict[str, int] = {}  # orgnr -> line it was first given on
+        done = 0
+        if progress:
+            progress(0, result.total)
+        for batch in batched(items, batch_size or self.IMPORT_BATCH):
+            valid: list[tuple[int, Organisation]] = []
+            for row in batch:
+                try:
+                    if row.problem:
+                        raise ValidationError(row.problem, "file")
+                    org = Organisation(**organisation_fields(row.values))
+                except ValidationError as exc:
+                    result.errors.append((row.line, str(exc)))
+                    continue
+                if org.orgnr in seen:
+                    result.errors.append((row.line, f"organisation number {org.orgnr} is already "
+                                                    f"given on line {seen[org.orgnr]} of this file"))
+                    continue
+                seen[org.orgnr] = row.line
+                valid.append((row.line, org))
+            if dry_run:
+                new, skipped = self._split_registered(valid)
+            elif valid:
+                try:
+                    with self._tx():
+                        # looked up under the write lock, so nobody registers the same
+                        # number between the check and the insert
+                        new, skipped = self._split_registered(valid)
+                        for org in new:
+                            self.store.insert_organisation(org)
+                except StoreError as exc:
+                    raise StoreError(
+                        f"{exc} ({result.imported} organisation(s) of earlier batches were stored; "
+                        "importing the file again skips them)") from None
+            else:
+                new, skipped = [], []
+            result.imported += len(new)
+            result.skipped += skipped
+            done += len(batch)
+            if progress:
+                progress(done, result.total)
+        return result
+
+    def _split_registered(self, valid: list[tuple[int, Organisation]]
+                          ) -> tuple[list[Organisation], list[tuple[int, str]]]:
+        """The organisations of ``valid`` not registered yet, and (line, orgnr) of the others."""
+        new, skipped = [], []
+        for line, org in valid:
+            if self.store.find_organisation(org.orgnr) is None:
+                new.append(org)
+            else:
+                skipped.append((line, org.orgnr))
+        return new, skipped
+
+    def export_organisations(self) -> Iterator[dict[str, Any]]:
+        """Every organisation as a plain dict (columns of ``transfer.ORG_EXPORT_FIELDS``), by name.
+
+        Permission is checked now; the rows are read page by page as they are consumed.
+        """
+        self._authorize("read", entity="database", entity_id="read")
+
+        def rows() -> Iterator[dict[str, Any]]:
+            offset, page = 0, 1000
+            while True:
+                orgs = self.store.list_organisations("", page, offset)
+                for o in orgs:
+                    yield {"id": o.id, "name": o.name, "orgnr": o.orgnr, "legal_form": o.legal_form,
+                           "contact": o.contact, "is_example": o.is_example}
+                if len(orgs) < page:
+                    return
+                offset += page
+
+        return rows()
+
+    def export_collaborations(self, query: CollabQuery | None = None) -> Iterator[dict[str, Any]]:
+        """Every collaboration matching ``query``'s filters and order, as plain dicts.
+
+        The columns are ``transfer.COLLAB_EXPORT_FIELDS`` (``organisations``: their names);
+        the query's ``limit`` and ``offset`` are ignored. Permission is checked now.
+        """
+        from dataclasses import replace
+
+        self._authorize("read", entity="database", entity_id="read")
+        base = query or CollabQuery()
+
+        def rows() -> Iterator[dict[str, Any]]:
+            offset, page = 0, 1000
+            while True:
+                found = self.store.list_collaborations(replace(base, limit=page, offset=offset))
+                for r in found:
+                    yield {"id": r["id"], "title": r["title"], "form": r["form"], "stage": r["stage"],
+                           "unit": r["unit"], "organisations": r["org_names"], "start": r["start"],
+                           "end": r["end"], "next_follow_up": r["next_follow_up"],
+                           "initiator": r["initiator"], "is_example": bool(r["is_example"])}
+                if len(found) < page:
+                    return
+                offset += page
+
+        return rows()
 
     # -- collaborations ----------------------------------------------------------
 

@@ -123,6 +123,7 @@ class SamverkanApp(App):
             ("reports", _("Rapporter"), _("Kommunens rapporter, t.ex. värdetabell och uppföljningar")),
             ("new_collaboration", _("Ny samverkan"), _("Registrera ett initiativ")),
             ("new_organisation", _("Ny organisation"), _("Registrera en organisation")),
+            ("import_organisations", _("Importera organisationer"), _("Från en CSV- eller JSON-fil")),
             ("help", _("Hjälp"), _("Tangenterna på skärmen")),
         ]
 
@@ -160,6 +161,11 @@ class SamverkanApp(App):
             from samverkan_tui.forms import organisation_form
 
             self.push_screen(organisation_form(self.services), self._created_org)
+        elif where == "import_organisations":
+            from samverkan_tui.screens.transfer import ImportScreen
+
+            if not isinstance(self.screen, ImportScreen):
+                self.push_screen(ImportScreen())
         elif where == "help":
             self.action_help()
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app, print_findings
+from samverkan.cli.org import export_options, write_export
 from samverkan.errors import ValidationError
 from samverkan.lifecycle import STAGES
 from samverkan.model import ANSWERS, FORM_KEYS, INITIATORS
@@ -306,3 +308,19 @@ def collab_overdue(app: AppContext) -> None:
     """List active collaborations whose follow-up is overdue."""
     rows = app.services.overdue()
     click.echo(text_table(["id", "title", "due"], [[r["id"], r["title"], r["next_follow_up"]] for r in rows]))
+
+
+@collab_group.command("export")
+@click.option("--stage", type=click.Choice(STAGES))
+@click.option("--form", type=click.Choice(FORM_KEYS))
+@click.option("--search", default="")
+@export_options
+@pass_app
+def collab_export(app: AppContext, stage: str | None, form: str | None, search: str, fmt: str | None,
+                  output: Path | None) -> None:
+    """Write the collaborations (optionally filtered) as CSV or JSON, one row each."""
+    from samverkan.store.store import CollabQuery
+    from samverkan.transfer import COLLAB_EXPORT_FIELDS
+
+    rows = app.services.export_collaborations(CollabQuery(search=search, stage=stage, form=form))
+    write_export(rows, COLLAB_EXPORT_FIELDS, fmt, output)

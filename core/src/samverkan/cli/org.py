@@ -1,13 +1,18 @@
-"""``samverkan org``: register and list organisations."""
+"""``samverkan org``: register, list, import and export organisations."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from pathlib import Path
+from typing import Any
 
 import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app
 from samverkan.output import text_table
+from samverkan.transfer import FORMATS
 
 
 @click.group("org")
@@ -55,3 +60,68 @@ def org_show(app: AppContext, ref: str) -> None:
     rows = s.collaborations(CollabQuery(organisation_id=org.id, limit=1000))
     click.echo(text_table(["id", "title", "form", "stage"],
                           [[r["id"], r["title"], r["form"], r["stage"]] for r in rows]))
+
+
+@org_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="File format (default: json for a .json file, else csv).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; store nothing.")
+@pass_app
+def org_import(app: AppContext, file: Path, fmt: str | None, dry_run: bool) -> None:
+    """Register the organisations of a CSV or JSON file.
+
+    CSV: a header with name, orgnr, legal_form, contact (comma or semicolon separated,
+    UTF-8). JSON: a list of objects with those keys. Numbers already registered are
+    skipped; invalid rows are listed with their line and stored nothing, the valid rows
+    are stored. Exit status 1 when any row was invalid.
+    """
+    from samverkan.transfer import read_organisations
+
+    rows = read_organisations(file, fmt)
+    services = app.services
+    if sys.stderr.isatty():  # a bar in a log file is noise; scripts read the summary
+        with click.progressbar(length=len(rows), label=f"importing {file.name}", file=sys.stderr,
+                               show_pos=True) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.update(done - bar.pos)
+
+            result = services.import_organisations(rows, progress=progress, dry_run=dry_run)
+    else:
+        result = services.import_organisations(rows, dry_run=dry_run)
+    click.echo(result.summary())
+    for line, message in result.errors:
+        click.echo(f"line {line}: {message}", err=True)
+    if not result.ok:
+        sys.exit(1)
+
+
+def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every ``export`` command shares: ``--format`` and ``-o/--output``."""
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write to this file (replaced only once complete); default stdout.")(func)
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                        help="csv or json (default: from the output file's suffix, else csv).")(func)
+
+
+def write_export(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str | None,
+                 output: Path | None) -> None:
+    """Write an export to ``output`` (atomically) or stdout; the row count goes to stderr for a file."""
+    from samverkan.transfer import export_to_file, guess_format, write_rows
+
+    fmt = fmt or (guess_format(output) if output else "csv")
+    if output is None:
+        write_rows(rows, fields, fmt, sys.stdout)
+        return
+    n = export_to_file(rows, fields, fmt, output)
+    click.echo(f"{n} row(s) written to {output}", err=True)
+
+
+@org_group.command("export")
+@export_options
+@pass_app
+def org_export(app: AppContext, fmt: str | None, output: Path | None) -> None:
+    """Write every organisation as CSV or JSON (importable with `org import`)."""
+    from samverkan.transfer import ORG_EXPORT_FIELDS
+
+    write_export(app.services.export_organisations(), ORG_EXPORT_FIELDS, fmt, output)

@@ -24,6 +24,8 @@ class OrganisationsScreen(BaseScreen):
         Binding("escape", "back", N_("Tillbaka"), id="orgs.back"),
         Binding("n", "new", N_("Ny"), id="orgs.new", tooltip=N_("Registrera en organisation")),
         Binding("slash", "search", N_("Sök"), id="orgs.search", tooltip=N_("Sök på namn")),
+        Binding("i", "import", N_("Importera"), id="orgs.import",
+                tooltip=N_("Importera organisationer från en CSV- eller JSON-fil")),
         Binding("right_square_bracket", "next_page", N_("Nästa sida"), id="orgs.next_page", show=False),
         Binding("left_square_bracket", "previous_page", N_("Föregående sida"), id="orgs.previous_page",
                 show=False),
@@ -103,6 +105,9 @@ class OrganisationsScreen(BaseScreen):
 
     def action_new(self) -> None:
         self.app.goto("new_organisation")
+
+    def action_import(self) -> None:
+        self.app.goto("import_organisations")  # the list reloads when the dialog closes
 
     def action_next_page(self) -> None:
         self.table.next_page()

@@ -1,0 +1,350 @@
+"""Reading organisations from CSV and JSON files, and writing exports.
+
+Import files
+------------
+*CSV*: a header line, then one organisation per line. The columns are ``name``,
+``orgnr`` (both required), ``legal_form`` and ``contact`` (empty ``legal_form`` means
+"ideell förening", as when registering one by one); the Swedish headings ``namn``,
+``organisationsnummer``, ``juridisk form`` and ``kontakt`` are accepted too. The
+columns an export adds (``id``, ``is_example``, ``version``) are ignored, so an export
+can be imported elsewhere; any other column refuses the file, because a misspelt
+heading would otherwise drop its values without a word. The separator is a comma, a
+semicolon (what Excel writes in a Swedish locale) or a tab, told from the header. The
+text must be UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8").
+
+*JSON*: a list of objects with the same keys.
+
+Every row keeps its line number in the file (for JSON, the line its object starts on),
+so problems can be reported where the user will look for them. Problems with the file
+as a whole (missing, not UTF-8, not JSON, no header) raise :class:`ValidationError`
+before anything is stored; problems with one row are the importer's business
+(:meth:`samverkan.services.Services.import_organisations`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from samverkan.errors import ValidationError
+
+FORMATS = ("csv", "json")
+
+#: The columns an organisation row may give, in file order.
+ORG_FIELDS = ("name", "orgnr", "legal_form", "contact")
+REQUIRED_FIELDS = ("name", "orgnr")
+#: What an organisation export holds (the import ignores the extra columns).
+ORG_EXPORT_FIELDS = ("id", "name", "orgnr", "legal_form", "contact", "is_example")
+IGNORED_FIELDS = frozenset({"id", "is_example", "version"})
+#: What a collaboration export holds, in column order.
+COLLAB_EXPORT_FIELDS = ("id", "title", "form", "stage", "unit", "organisations", "start", "end",
+                        "next_follow_up", "initiator", "is_example")
+
+# Headings people write in Swedish spreadsheets, mapped to the keys.
+HEADING_ALIASES = {
+    "namn": "name",
+    "organisationsnummer": "orgnr",
+    "org.nr": "orgnr",
+    "org nr": "orgnr",
+    "juridisk form": "legal_form",
+    "legal form": "legal_form",
+    "kontakt": "contact",
+}
+DELIMITERS = (",", ";", "\t")
+
+Progress = Callable[[int, int], Any]
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One organisation as read from a file: its line number there and its values."""
+
+    line: int
+    values: Mapping[str, Any]
+    #: why the reader could not make sense of the row (too many fields, not an object)
+    problem: str = ""
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, in a dry run, would do).
+
+    :param imported: organisations stored (dry run: that would be stored).
+    :param skipped: ``(line, orgnr)`` of rows whose organisation number was already registered.
+    :param errors: ``(line, message)`` of rows refused; nothing of them was stored.
+    """
+
+    total: int = 0
+    imported: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no row was invalid."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line: ``imported N, skipped M (already registered), K invalid``."""
+        if self.dry_run:
+            return (f"dry run: would import {self.imported}, skip {len(self.skipped)} "
+                    f"(already registered), {len(self.errors)} invalid; nothing was stored")
+        return (f"imported {self.imported}, skipped {len(self.skipped)} (already registered), "
+                f"{len(self.errors)} invalid")
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def guess_format(path: str | Path) -> str:
+    """``json`` for a ``.json`` file, else ``csv``."""
+    return "json" if Path(path).suffix.lower() == ".json" else "csv"
+
+
+def read_organisations(path: str | Path, fmt: str | None = None) -> list[InputRow]:
+    """Read the organisation rows of the file at ``path`` (``fmt``: csv, json or None to guess).
+
+    :raises ValidationError: when the file cannot be read or is not in the format (one
+        line naming the file and the problem); nothing is read partially.
+    """
+    path = Path(path)
+    fmt = (fmt or guess_format(path)).lower()
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", "format")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(f"{path}: no such file", "file") from None
+    except IsADirectoryError:
+        raise ValidationError(f"{path}: is a directory, not a file", "file") from None
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot be read ({exc.strerror or exc})", "file") from None
+    try:
+        text = data.decode("utf-8-sig")  # strips Excel's byte-order mark when there is one
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ValidationError(
+            f"{path}: line {line} is not UTF-8 text; save the file as UTF-8 "
+            "(in Excel: \"CSV UTF-8\")", "file") from None
+    try:
+        return parse_json(text) if fmt == "json" else parse_csv(text)
+    except ValidationError as exc:
+        raise ValidationError(f"{path}: {exc}", "file") from None
+
+
+def _header_key(heading: str) -> str:
+    key = " ".join(heading.strip().lower().split())
+    return HEADING_ALIASES.get(key, key)
+
+
+def parse_csv(text: str) -> list[InputRow]:
+    """Organisation rows from CSV text with a header (comma, semicolon or tab separated).
+
+    Blank lines are skipped. A row with more fields than the header is kept with its
+    ``problem``, which the importer reports for that row.
+    """
+    lines = text.splitlines()
+    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_index is None:
+        raise ValidationError("the file is empty; expected a header line with name,orgnr,…", "file")
+    header_line = lines[header_index]
+    for delimiter in DELIMITERS:
+        heading = [_header_key(h) for h in next(csv.reader([header_line], delimiter=delimiter))]
+        if set(REQUIRED_FIELDS) <= set(heading):
+            break
+    else:
+        raise ValidationError(
+            f"line {header_index + 1} must be a header naming the columns "
+            f"{', '.join(ORG_FIELDS)} (name and orgnr required); found {header_line.strip()[:80]!r}",
+            "file")
+    unknown = [h for h in heading if h not in ORG_FIELDS and h not in IGNORED_FIELDS]
+    if unknown:
+        raise ValidationError(
+            f"line {header_index + 1}: unknown column(s) {', '.join(repr(h) for h in unknown)}; "
+            f"expected {', '.join(ORG_FIELDS)}", "file")
+    twice = sorted({h for h in heading if heading.count(h) > 1})
+    if twice:
+        raise ValidationError(f"line {header_index + 1}: column(s) named twice: {', '.join(twice)}", "file")
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[InputRow] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if start <= header_index + 1 or not any(cell.strip() for cell in record):
+                continue
+            values = {key: cell for key, cell in zip(heading, record, strict=False)
+                      if key not in IGNORED_FIELDS}
+            problem = ""
+            if len(record) > len(heading):
+                problem = (f"{len(record)} fields but the header has {len(heading)} "
+                           f"(a value containing {delimiter!r} must be in double quotes)")
+            rows.append(InputRow(start, values, problem))
+    except csv.Error as exc:
+        raise ValidationError(f"line {reader.line_num}: not valid CSV ({exc})", "file") from None
+    return rows
+
+
+_JSON_SPACE = " \t\n\r"
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _JSON_SPACE:
+        pos += 1
+    return pos
+
+
+def parse_json(text: str) -> list[InputRow]:
+    """Organisation rows from a JSON list of objects, each with the line it starts on.
+
+    The list is walked element by element (``raw_decode``) rather than loaded whole, so
+    each object's position in the file is known; the grammar is still plain JSON.
+    """
+    decoder = json.JSONDecoder()
+
+    def refuse(message: str, pos: int) -> ValidationError:
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        return ValidationError(f"not valid JSON: {message} (line {line}, column {col})", "file")
+
+    pos = _skip_space(text, 0)
+    if pos == len(text):
+        raise ValidationError("the file is empty; expected a JSON list of objects", "file")
+    if text[pos] != "[":
+        raise refuse("expected a list of objects ('[' …)", pos)
+    pos = _skip_space(text, pos + 1)
+    rows: list[InputRow] = []
+    line, counted = 1, 0
+    if pos < len(text) and text[pos] == "]":
+        pos += 1
+    else:
+        while True:
+            line += text.count("\n", counted, pos)  # counted incrementally: large files stay linear
+            counted = pos
+            try:
+                value, pos = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise refuse(exc.msg, exc.pos) from None
+            if isinstance(value, dict):
+                rows.append(InputRow(line, value))
+            else:
+                rows.append(InputRow(line, {}, f"expected an object with {', '.join(ORG_FIELDS)}, "
+                                               f"got {type(value).__name__}"))
+            pos = _skip_space(text, pos)
+            if pos < len(text) and text[pos] == ",":
+                pos = _skip_space(text, pos + 1)
+                continue
+            if pos < len(text) and text[pos] == "]":
+                pos += 1
+                break
+            raise refuse("expected ',' or ']' after an object", pos)
+    pos = _skip_space(text, pos)
+    if pos != len(text):
+        raise refuse("extra data after the list", pos)
+    return rows
+
+
+def organisation_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments for :class:`~samverkan.model.Organisation` from one row.
+
+    :raises ValidationError: for a key that is not a column or a value that is not text (JSON).
+    """
+    unknown = [k for k in values if k not in ORG_FIELDS and k not in IGNORED_FIELDS]
+    if unknown:
+        # repr: keys come from the file and are printed to a terminal
+        raise ValidationError(f"unknown field(s) {', '.join(repr(k) for k in unknown)}; "
+                              f"expected {', '.join(ORG_FIELDS)}", unknown[0])
+    out = {k: values.get(k) for k in ORG_FIELDS}
+    for key, value in out.items():
+        if value is not None and not isinstance(value, str):  # JSON numbers, lists …
+            raise ValidationError(f"{key}: expected text, got {type(value).__name__}", key)
+    if out["legal_form"] in (None, ""):
+        out["legal_form"] = "ideell förening"  # the default of registering one organisation
+    if out["contact"] is None:
+        out["contact"] = ""
+    return out
+
+
+# -- writing -----------------------------------------------------------------------
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> int:
+    """Write ``rows`` as comma-separated UTF-8 CSV with a header; returns the row count."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    n = 0
+    for row in rows:
+        writer.writerow([_csv_value(row.get(k)) for k in fields])
+        n += 1
+    return n
+
+
+def write_json(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> int:
+    """Write ``rows`` as a JSON list, one object per line (streamed); returns the row count."""
+    out.write("[")
+    n = 0
+    for row in rows:
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps({k: row.get(k) for k in fields}, ensure_ascii=False, default=str))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def write_rows(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str, out: TextIO) -> int:
+    """Write ``rows`` to ``out`` as ``csv`` or ``json``; returns the row count."""
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", "format")
+    return (write_json if fmt == "json" else write_csv)(rows, fields, out)
+
+
+def export_to_file(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str,
+                   path: str | Path) -> int:
+    """Write an export to ``path`` atomically: a failure leaves any earlier file as it was."""
+    import tempfile  # only exports need it; services (and the TUI's start-up) import this module
+
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot be written ({exc.strerror or exc})", "file") from None
+    try:
+        # mkstemp makes the file private; give it the mode a plain open() would have
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            n = write_rows(rows, fields, fmt, fh)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ValidationError(f"{path}: cannot be written ({exc.strerror or exc})", "file") from None
+        raise
+    return n
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """``items`` in consecutive slices of ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
