@@ -73,6 +73,20 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in result.stdout
 
 
+def test_the_sqlite_contract_names_every_core_module_but_the_store():
+    """The contract lists modules by name; a new core module must be added to it."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    [contract] = [c for c in config["tool"]["importlinter"]["contracts"]
+                  if c["name"] == "Only core's store talks to SQLite"]
+    core = ROOT / "core" / "src" / "samverkan"
+    modules = {f"samverkan.{p.stem}" for p in core.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    modules |= {f"samverkan.{p.name}" for p in core.iterdir() if (p / "__init__.py").exists()}
+    missing = sorted(modules - {"samverkan.store"} - set(contract["source_modules"]))
+    assert not missing, f"add {missing} to the contract in pyproject.toml"
+
+
 def test_the_core_plugins_and_the_tui_package_import_no_textual():
     code = (
         "import sys\n"
