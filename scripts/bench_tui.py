@@ -2,7 +2,7 @@
 """Benchmark the TUI in a pseudo-terminal at 80x24 (a script, not a timed test).
 
     uv run python scripts/bench_tui.py [--db PATH] [--collaborations 100000]
-        [--organisations 10000] [--keys 200] [--runs 3]
+        [--organisations 10000] [--keys 200] [--runs 9]
 
 1. Builds (once; reused when the file already holds the data) a database with the
    given numbers of collaborations and organisations, through the services inside one
@@ -202,7 +202,7 @@ def main() -> None:
     parser.add_argument("--collaborations", type=int, default=100_000)
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--keys", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
 
     print(f"database: {args.db}", file=sys.stderr)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from samverkan import lifecycle
 from samverkan.access import ROLES, TRANSITION_ACTIONS, UNIT_BOUND, roles_needed
@@ -46,7 +46,9 @@ from samverkan.plugins import MunicipalityView, Registry, get_plugin_manager
 from samverkan.rules import RecordKind, ReportTable
 from samverkan.store import Store
 from samverkan.store.store import CollabQuery
-from samverkan.transfer import ImportResult, InputRow, Progress
+
+if TYPE_CHECKING:  # imported when an import runs: the TUI's start-up never needs it
+    from samverkan.transfer import ImportResult, InputRow, Progress
 
 
 class ConfirmationNeeded(TransitionRefused):
@@ -275,7 +277,7 @@ class Services:
             (checked once, before any row).
         """
         from samverkan.errors import StoreError
-        from samverkan.transfer import batched, organisation_fields
+        from samverkan.transfer import ImportResult, InputRow, batched, organisation_fields
 
         self._authorize("organisation.register", entity="organisation", entity_id="import")
         items = [r if isinstance(r, InputRow) else InputRow(i, r) for i, r in enumerate(rows, 1)]
