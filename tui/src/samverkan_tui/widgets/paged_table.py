@@ -83,13 +83,17 @@ class PagedTable(DataTable):
         # line looks the same wherever the cursor is unless the cursor is on its row, so
         # this is DataTable._render_line keyed on that; tests/tui/test_paged_table.py
         # checks it draws exactly what DataTable draws.
+        return self._line(y, x1, x2, base_style, self.cursor_coordinate)
+
+    def _line(self, y: int, x1: int, x2: int, base_style: Style, cursor_at: Coordinate) -> Strip:
+        """Line ``y`` as it looks with the cursor at ``cursor_at`` (cached)."""
         width = self.size.width
         try:
             row_key, y_offset_in_row = self._get_offsets(y)
         except LookupError:
             return Strip.blank(width, base_style)
         row_index = -1 if row_key is self._header_row_key else self._row_locations.get(row_key)
-        cursor = self.cursor_coordinate if self.cursor_coordinate.row == row_index else _ELSEWHERE
+        cursor = cursor_at if cursor_at.row == row_index else _ELSEWHERE
         hover = self.hover_coordinate if self.hover_coordinate.row == row_index else _ELSEWHERE
         cache_key = (y, x1, x2, width, row_key, cursor, hover, base_style, self.cursor_type,
                      self._show_hover_cursor, self._update_count, self._pseudo_class_state)
@@ -106,10 +110,34 @@ class PagedTable(DataTable):
         self._line_cache[cache_key] = strip
         return strip
 
+    def _render_ahead(self) -> None:
+        """While idle, render the lines the next arrow key will show.
+
+        Those are the rows above and below the cursor as they look with the cursor on
+        them, and the rows just outside the view, which scroll in. The next frame then
+        finds them in the caches and only has to compose the screen.
+        """
+        if not self.is_mounted or not self.row_count or not self.size.width:
+            return
+        width, height = self.size
+        scroll_x, scroll_y = self.scroll_offset
+        style = self.rich_style
+        row, column = self.cursor_coordinate
+        for near in (row + 1, row - 1):
+            if 0 <= near < self.row_count:
+                y = self._get_row_region(near).y
+                self._line(y, scroll_x, scroll_x + width, style, Coordinate(near, column))
+        header = self.header_height if self.show_header else 0
+        for y in (scroll_y + height, scroll_y + header - 1):
+            if y >= header:
+                self._line(y, scroll_x, scroll_x + width, style, self.cursor_coordinate)
+
     def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
         super().watch_cursor_coordinate(old, new)
-        if self.moved is not None and old != new:
-            self.moved()
+        if old != new:
+            if self.moved is not None:
+                self.moved()
+            self.call_after_refresh(self._render_ahead)
 
     def selected_key(self) -> str | None:
         """The key of the row under the cursor."""
