@@ -73,6 +73,7 @@ class Services:
         self.registry = registry or get_plugin_manager()
         self._today = today
         self._view: MunicipalityView | None = None
+        self._municipality_key: str | None = None
 
     @classmethod
     def open(cls, path: str | Path, actor: str, origin: str = "local", **kwargs: Any) -> Services:
@@ -175,7 +176,12 @@ class Services:
     @property
     def municipality_key(self) -> str | None:
         """The key of the municipality this database belongs to (None before init)."""
-        return self.store.get_meta("municipality")
+        # Once set it stays (set_municipality refuses a change once data exists), so it
+        # is read once: the header asks on every screen, and the UI thread should not
+        # queue behind a worker's query on the shared connection for it.
+        if self._municipality_key is None:
+            self._municipality_key = self.store.get_meta("municipality")
+        return self._municipality_key
 
     @property
     def view(self) -> MunicipalityView:
@@ -193,7 +199,7 @@ class Services:
         """Record which municipality this database belongs to (refused once data exists for another)."""
         self._authorize("municipality.set", entity="database", entity_id="municipality")
         self.registry.view(key)  # refuses a key that is not installed
-        current = self.municipality_key
+        current = self.store.get_meta("municipality")  # fresh: another session may have set it
         if current and current != key and not self.store.is_empty():
             raise ValidationError(
                 f"this database belongs to {current!r} and holds data; use a new database for {key!r}",
@@ -201,7 +207,7 @@ class Services:
             )
         with self._tx():
             self.store.set_meta("municipality", key)
-        self._view = None
+        self._view, self._municipality_key = None, key
 
     # -- organisations ---------------------------------------------------------
 
