@@ -329,3 +329,20 @@ def test_directory_and_unknown_format(tmp_path):
         read_organisations(tmp_path)
     with pytest.raises(ValidationError, match="unknown format 'xml'"):
         read_organisations(tmp_path / "x.xml", "xml")
+
+
+def test_an_export_reads_one_snapshot_while_another_session_writes(make_services, orgnr, tmp_path):
+    """Rows another officer adds mid-export neither shift the pages nor appear half-way."""
+    s = make_services()
+    s.import_organisations([{"name": f"F {n:02d}", "orgnr": orgnr(n)} for n in range(1, 31)])
+    other = make_services(db=tmp_path / "stockholm.db", user="bertil")
+    exported = s.export_organisations(page=10)
+    first_page = [next(exported) for _ in range(10)]
+    # sorted by name, "A …" would land on the first page and push the rest one row on
+    for n in range(31, 36):
+        other.register_organisation(f"A {n}", orgnr(n))
+    rest = list(exported)
+    numbers = [r["orgnr"] for r in first_page + rest]
+    assert len(numbers) == 30 and len(set(numbers)) == 30
+    assert not any(r["name"].startswith("A ") for r in rest)
+    assert len(list(s.export_organisations(page=10))) == 35  # the next export sees them

@@ -342,31 +342,35 @@ class Services:
                 skipped.append((line, org.orgnr))
         return new, skipped
 
-    def export_organisations(self) -> Iterator[dict[str, Any]]:
+    def export_organisations(self, page: int = 1000) -> Iterator[dict[str, Any]]:
         """Every organisation as a plain dict (columns of ``transfer.ORG_EXPORT_FIELDS``), by name.
 
-        Permission is checked now; the rows are read page by page as they are consumed.
+        Permission is checked now; the rows are read ``page`` at a time as they are
+        consumed, all from one snapshot of the file (``Store.snapshot``).
         """
         self._authorize("read", entity="database", entity_id="read")
 
         def rows() -> Iterator[dict[str, Any]]:
-            offset, page = 0, 1000
-            while True:
-                orgs = self.store.list_organisations("", page, offset)
-                for o in orgs:
-                    yield {"id": o.id, "name": o.name, "orgnr": o.orgnr, "legal_form": o.legal_form,
-                           "contact": o.contact, "is_example": o.is_example}
-                if len(orgs) < page:
-                    return
-                offset += page
+            offset = 0
+            with self.store.snapshot():
+                while True:
+                    orgs = self.store.list_organisations("", page, offset)
+                    for o in orgs:
+                        yield {"id": o.id, "name": o.name, "orgnr": o.orgnr, "legal_form": o.legal_form,
+                               "contact": o.contact, "is_example": o.is_example}
+                    if len(orgs) < page:
+                        return
+                    offset += page
 
         return rows()
 
-    def export_collaborations(self, query: CollabQuery | None = None) -> Iterator[dict[str, Any]]:
+    def export_collaborations(self, query: CollabQuery | None = None,
+                              page: int = 1000) -> Iterator[dict[str, Any]]:
         """Every collaboration matching ``query``'s filters and order, as plain dicts.
 
         The columns are ``transfer.COLLAB_EXPORT_FIELDS`` (``organisations``: their names);
-        the query's ``limit`` and ``offset`` are ignored. Permission is checked now.
+        the query's ``limit`` and ``offset`` are ignored. Permission is checked now; the
+        rows are read ``page`` at a time, all from one snapshot of the file.
         """
         from dataclasses import replace
 
@@ -374,17 +378,18 @@ class Services:
         base = query or CollabQuery()
 
         def rows() -> Iterator[dict[str, Any]]:
-            offset, page = 0, 1000
-            while True:
-                found = self.store.list_collaborations(replace(base, limit=page, offset=offset))
-                for r in found:
-                    yield {"id": r["id"], "title": r["title"], "form": r["form"], "stage": r["stage"],
-                           "unit": r["unit"], "organisations": r["org_names"], "start": r["start"],
-                           "end": r["end"], "next_follow_up": r["next_follow_up"],
-                           "initiator": r["initiator"], "is_example": bool(r["is_example"])}
-                if len(found) < page:
-                    return
-                offset += page
+            offset = 0
+            with self.store.snapshot():
+                while True:
+                    found = self.store.list_collaborations(replace(base, limit=page, offset=offset))
+                    for r in found:
+                        yield {"id": r["id"], "title": r["title"], "form": r["form"], "stage": r["stage"],
+                               "unit": r["unit"], "organisations": r["org_names"], "start": r["start"],
+                               "end": r["end"], "next_follow_up": r["next_follow_up"],
+                               "initiator": r["initiator"], "is_example": bool(r["is_example"])}
+                    if len(found) < page:
+                        return
+                    offset += page
 
         return rows()
 

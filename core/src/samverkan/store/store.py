@@ -163,6 +163,24 @@ class Store:
     # -- transactions and audit -------------------------------------------------
 
     @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Read in one transaction: every query inside sees the file as the first one did.
+
+        For reads in several queries (an export page by page): without it a row written
+        meanwhile by another session shifts the pages, and a row appears twice or not at
+        all. Writers are not blocked (WAL); inside a write transaction it adds nothing.
+        """
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    @contextmanager
     def transaction(self, actor: str, origin: str = "") -> Iterator[Store]:
         """Run the body as one write transaction acting as ``actor``.
 
