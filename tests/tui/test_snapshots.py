@@ -125,3 +125,22 @@ def test_command_palette(snap_compare, snap_app):
 def test_first_run(snap_compare, make_app, tmp_path):
     app = make_app(None, db=tmp_path / "blank.db")
     assert snap_compare(app, terminal_size=SIZE, run_before=keys())
+
+
+def test_import_dialog_after_an_import(snap_compare, snap_app, orgnr, monkeypatch):
+    """Progress bar full, the summary and the invalid rows with their lines."""
+    from pathlib import Path
+
+    monkeypatch.chdir("/")  # the dialog names the directory relative paths start from
+
+    # a fixed path (not $TMPDIR, which differs between machines): the dialog shows it
+    path = Path("/tmp") / "samverkan-snapshot-import.csv"
+    rows = ["namn;organisationsnummer;juridisk form;kontakt"]
+    rows += [f"Importerad förening {i};{orgnr(500 + i)};;" for i in range(1, 6)]
+    rows += ["Fel kontrollsiffra;802000-0000;;", "[bold]Utan nummer[/bold];;;"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    try:
+        presses = ["o", "i", *str(path), "enter"]
+        assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys(*presses))
+    finally:
+        path.unlink(missing_ok=True)
