@@ -346,3 +346,21 @@ def test_an_export_reads_one_snapshot_while_another_session_writes(make_services
     assert len(numbers) == 30 and len(set(numbers)) == 30
     assert not any(r["name"].startswith("A ") for r in rest)
     assert len(list(s.export_organisations(page=10))) == 35  # the next export sees them
+
+
+def test_a_csv_export_keeps_formula_like_text_text_and_imports_back_unchanged(make_services, orgnr, tmp_path):
+    """CSV injection: a cell starting with = + - @ would be a formula in a spreadsheet."""
+    s = make_services(db=tmp_path / "first.db")
+    names = ['=HYPERLINK("http://example.org","klicka")', "+46 Förening", "-Minus", "@Snabel", "'Citerad"]
+    for n, name in enumerate(names, 1):
+        s.register_organisation(name, orgnr(n), contact="=1+1" if n == 1 else "")
+    out = tmp_path / "orgs.csv"
+    export_to_file(s.export_organisations(), ORG_EXPORT_FIELDS, "csv", out)
+    text = out.read_text(encoding="utf-8")
+    assert "'=HYPERLINK(" in text and "'=1+1" in text and "'+46 Förening" in text
+    assert "'-Minus" in text and "'@Snabel" in text
+    assert ",'Citerad," in text  # an apostrophe before ordinary text is left as it is
+
+    fresh = make_services(db=tmp_path / "second.db")
+    assert fresh.import_organisations(read_organisations(out)).imported == len(names)
+    assert stored(fresh) == stored(s)

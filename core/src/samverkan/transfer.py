@@ -181,7 +181,7 @@ def parse_csv(text: str) -> list[InputRow]:
             start, previous_end = previous_end + 1, reader.line_num
             if start <= header_index + 1 or not any(cell.strip() for cell in record):
                 continue
-            values = {key: cell for key, cell in zip(heading, record, strict=False)
+            values = {key: _csv_text(cell) for key, cell in zip(heading, record, strict=False)
                       if key not in IGNORED_FIELDS}
             problem = ""
             if len(record) > len(heading):
@@ -276,12 +276,26 @@ def organisation_fields(values: Mapping[str, Any]) -> dict[str, Any]:
 # -- writing -----------------------------------------------------------------------
 
 
+#: a spreadsheet reads a cell starting with one of these as a formula (CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # Officers open exports in Excel: a name such as "=HYPERLINK(…)" must stay text.
+        # The apostrophe is what Excel itself shows for "text, not a formula"; reading
+        # a CSV removes it again, so an export imports back unchanged.
+        return "'" + value
     return value
+
+
+def _csv_text(cell: str) -> str:
+    """Undo the apostrophe :func:`_csv_value` puts before a formula-like text."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> int:
