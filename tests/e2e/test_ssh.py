@@ -117,7 +117,7 @@ def test_each_officer_acts_as_themselves_over_ssh(terminals, server, office, org
     rut.keys("Enter")
     rut.type(orgnr(43))
     rut.keys("C-s")
-    rut.wait_for("needs the role")
+    rut.wait_for("kräver rollen")  # the core's refusal, in the Swedish interface
     _quit(rut)
 
     s = Services.open(db, "checker")

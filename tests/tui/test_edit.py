@@ -91,7 +91,7 @@ async def test_invalid_organisation_number_is_shown_under_the_field(make_app, or
         await fill_form(pilot, {"name": "Nytt namn", "orgnr": "802012-3456", "contact": "a@b.se"})
         assert screen_name(app) == "FormScreen"
         error_box = form.query_one(f"#err-{[f.key for f in form.fields].index('orgnr')}")
-        assert error_box.display and "check digit" in str(error_box.render())
+        assert error_box.display and "kontrollsiffran" in str(error_box.render())  # Swedish interface
         assert not form.query_one("#form-error").display  # under the field, not above the form
         assert form.values() == {"name": "Nytt namn", "orgnr": "802012-3456",
                                  "legal_form": "ideell förening", "contact": "a@b.se"}
@@ -195,7 +195,7 @@ async def test_stale_collaboration_edit_overwrites_nothing(make_app, orgnr):
         await fill_form(pilot, {"title": "Mitt namn", "unit": "Min enhet"})
         assert screen_name(app) == "FormScreen"
         errors = form_errors(app)
-        assert any("changed by someone else" in e and "nothing was overwritten" in e for e in errors), errors
+        assert any("har ändrats av någon annan" in e and "ingenting skrevs över" in e for e in errors), errors
         assert form.query_one("#form-error").display
         assert form.values()["title"] == "Mitt namn" and form.values()["unit"] == "Min enhet"
     stored = row(app, "collaborations", c.id)
@@ -213,7 +213,7 @@ async def test_stale_organisation_edit_overwrites_nothing(make_app, orgnr):
         s.update_organisation(org.id, org.version, contact="annan@example.org")
         await fill_form(pilot, {"name": "Mitt namn"})
         assert screen_name(app) == "FormScreen"
-        assert any("changed by someone else" in e for e in form_errors(app))
+        assert any("har ändrats av någon annan" in e for e in form_errors(app))
         assert form.values()["name"] == "Mitt namn" and form.values()["contact"] == ""
     stored = row(app, "organisations", org.id)
     assert (stored["name"], stored["contact"], stored["version"]) == (

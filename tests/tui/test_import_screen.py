@@ -73,10 +73,10 @@ async def test_import_of_300_rows_with_progress_summary_and_invalid_rows(make_ap
         text = flat(app)
         assert "Importerade 297, hoppade över 1 (redan registrerade), 2 ogiltiga." in text
         assert error_rows(app) == [
-            ("11", "invalid organisation number '802000-0000': the check digit is wrong"),
-            ("21", "name: must not be empty"),
+            ("11", "ogiltigt organisationsnummer '802000-0000': kontrollsiffran stämmer inte"),
+            ("21", "name: får inte vara tomt"),
         ]
-        assert "11" in text and "the check digit" in text and "must not be empty" in text
+        assert "11" in text and "kontrollsiffran" in text and "får inte vara tomt" in text
 
         await pilot.press("escape")
         await settle(pilot)
@@ -139,12 +139,12 @@ async def test_missing_and_broken_files_keep_the_dialog_open(make_app, tmp_path,
         assert "Ange filens sökväg." in screen_text(app)
         await run_import(pilot, Path("finns-inte.csv"))
         text = flat(app)
-        assert "Ingenting importerades:" in text and "no such file" in text
+        assert "Ingenting importerades:" in text and "filen finns inte" in text
         assert screen_name(app) == "ImportScreen" and not app.screen.running
         assert app.focused.id == "import-path"
         await pilot.press("home", "ctrl+k")
         await run_import(pilot, Path(broken.name))
-        assert "not valid JSON" in flat(app)
+        assert "inte giltig JSON" in flat(app)
     assert app.services.count_organisations() == 0
 
 
@@ -159,7 +159,7 @@ async def test_reader_is_refused(make_app, make_services, orgnr, tmp_path, monke
         await open_import(pilot)
         await run_import(pilot, Path(path.name))
         text = flat(app)
-        assert "Ingenting importerades:" in text and "organisation.register needs the role" in text
+        assert "Ingenting importerades:" in text and "organisation.register kräver rollen" in text
     assert admin.count_organisations() == 0
 
 

@@ -134,10 +134,10 @@ async def test_form_keeps_input_and_shows_error_at_the_field(make_app, orgnr):
         await fill_form(pilot, {"name": "Förening Ett", "orgnr": "802012-3456", "contact": "a@b.se"})
         assert screen_name(app) == "FormScreen"
         errors = form_errors(app)
-        assert any("organisation number" in e for e in errors)
+        assert any("organisationsnummer" in e for e in errors)
         form = app.screen
         error_box = form.query_one("#err-1")  # under the organisation number
-        assert error_box.display and "check digit" in str(error_box.render())
+        assert error_box.display and "kontrollsiffran" in str(error_box.render())
         assert form.values()["name"] == "Förening Ett" and form.values()["contact"] == "a@b.se"
         assert app.focused is form.widget_for("orgnr")
         await fill_form(pilot, {"orgnr": orgnr(5)})
@@ -166,7 +166,7 @@ async def test_agreement_period_error_and_conflict_of_interest(make_app, orgnr):
         await settle(pilot)
         await fill_form(pilot, {"motivation": "Bra", "considerations": "Övervägt"})
         assert screen_name(app) == "FormScreen"  # refused: the decider is jäv
-        assert any("conflict of interest" in e for e in form_errors(app))
+        assert any("har anmält jäv" in e for e in form_errors(app))
         assert app.screen.values()["motivation"] == "Bra"
         await pilot.press("escape")
         await settle(pilot)
@@ -185,7 +185,7 @@ async def test_agreement_period_error_and_conflict_of_interest(make_app, orgnr):
         assert screen_name(app2) == "FormScreen"
         form = app2.screen
         end_error = form.query_one(f"#err-{[f.key for f in form.fields].index('end')}")
-        assert end_error.display and "before the start" in str(end_error.render())
+        assert end_error.display and "ligger före startdatumet" in str(end_error.render())
         assert form.values()["start"] == "2027-06-01"
 
 

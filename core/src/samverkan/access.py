@@ -16,6 +16,7 @@ from then on only registered users act, each within their roles.
 from __future__ import annotations
 
 from samverkan.errors import ValidationError
+from samverkan.i18n import msg
 
 ROLES = ("reader", "officer", "manager", "preparatory", "admin")
 ROLE_ALIASES = {"auditor": "reader", "revisor": "reader", "beredningsgrupp": "preparatory"}
@@ -70,11 +71,12 @@ def normalise_roles(roles: str | list[str] | tuple[str, ...]) -> tuple[str, ...]
         if not role:
             continue
         if role not in ROLES:
-            raise ValidationError(f"unknown role {raw.strip()!r}; expected one of: {', '.join(ROLES)}", "role")
+            raise ValidationError(msg("unknown role {role!r}; expected one of: {allowed}",
+                                      role=raw.strip(), allowed=", ".join(ROLES)), "role")
         if role not in out:
             out.append(role)
     if not out:
-        raise ValidationError("give at least one role", "role")
+        raise ValidationError(msg("give at least one role"), "role")
     return tuple(sorted(out, key=ROLES.index))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from samverkan.errors import ValidationError
+from samverkan.i18n import msg
 
 _USERNAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$")
 _KEY = re.compile(r"^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( [^\n\r]*)?$")
@@ -28,9 +29,9 @@ def validate_username(name: str) -> str:
     """A user name safe to put in a forced command: lower-case letters, digits, ``._-``."""
     name = (name or "").strip()
     if not _USERNAME.match(name):
-        raise ValidationError(
-            f"invalid user name {name!r}: use lower-case letters, digits, '.', '_' or '-' "
-            "(starting with a letter or '_', at most 64 characters)", "name")
+        raise ValidationError(msg(
+            "invalid user name {name!r}: use lower-case letters, digits, '.', '_' or '-' "
+            "(starting with a letter or '_', at most 64 characters)", name=name), "name")
     return name
 
 
@@ -38,7 +39,8 @@ def validate_public_key(text: str) -> str:
     """One OpenSSH public key line, without options (those are ours to set)."""
     line = " ".join((text or "").strip().split())
     if not _KEY.match(line):
-        raise ValidationError("not an OpenSSH public key line (e.g. 'ssh-ed25519 AAAA… comment')", "key")
+        raise ValidationError(msg("not an OpenSSH public key line (e.g. 'ssh-ed25519 AAAA… comment')"),
+                              "key")
     return line
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from samverkan.errors import SamverkanError, ValidationError
+from samverkan.i18n import msg
 from samverkan.services import Services
 
 
@@ -14,12 +15,14 @@ def load_demo(services: Services, municipality: str, *, force: bool = False) -> 
     """
     if not services.store.is_empty() and not force:
         raise ValidationError(
-            f"{services.store.path} already holds data; use a new database file or --force", "db")
+            msg("{path} already holds data; use a new database file or --force",
+                path=services.store.path), "db")
     services.set_municipality(municipality)
     services.view.call("load_demo", services=services)
     problems = [p for p in services.registry.problems if p.hook == "load_demo"]
     if problems:
-        raise SamverkanError(f"demo data of {problems[0].plugin} failed: {problems[0].error}")
+        raise SamverkanError(msg("demo data of {plugin} failed: {error}",
+                                 plugin=problems[0].plugin, error=problems[0].error))
     from samverkan.store.store import CollabQuery
 
     return {

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from samverkan.errors import ValidationError
+from samverkan.i18n import msg
 from samverkan.model import FORMS, Source
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ _NEXT: dict[str, tuple[str, ...]] = {
 def validate_stage(stage: str) -> str:
     """Return ``stage`` or refuse it with the list of stage keys."""
     if stage not in STAGES:
-        raise ValidationError(f"unknown stage {stage!r}; expected one of: {', '.join(STAGES)}", "stage")
+        raise ValidationError(msg("unknown stage {stage!r}; expected one of: {allowed}",
+                                  stage=stage, allowed=", ".join(STAGES)), "stage")
     return stage
 
 
@@ -81,7 +83,8 @@ def path(form: str, start: str, target: str) -> list[tuple[str, str]]:
                 seen.add(nxt)
                 queue.append((nxt, [*steps, (stage, nxt)]))
     raise ValidationError(
-        f"a {form} collaboration cannot go from {start!r} to {target!r}", "stage"
+        msg("a {form} collaboration cannot go from {start!r} to {target!r}",
+            form=form, start=start, target=target), "stage"
     )
 
 

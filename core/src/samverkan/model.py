@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from samverkan.errors import ValidationError
+from samverkan.i18n import msg
 from samverkan.money import parse_kronor
 
 # ---------------------------------------------------------------------------
@@ -52,12 +53,12 @@ def clean_text(value: Any, field: str, *, required: bool = False, max_length: in
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"{field}: expected text, got {type(value).__name__}", field)
+        raise ValidationError(msg("{field}: expected text, got {kind}", field=field, kind=type(value).__name__), field)
     text = _CONTROL.sub("", _ESCAPES.sub("", value)).strip()
     if required and not text:
-        raise ValidationError(f"{field}: must not be empty", field)
+        raise ValidationError(msg("{field}: must not be empty", field=field), field)
     if len(text) > max_length:
-        raise ValidationError(f"{field}: longer than {max_length} characters", field)
+        raise ValidationError(msg("{field}: longer than {max_length} characters", field=field, max_length=max_length), field)
     return text
 
 
@@ -75,12 +76,12 @@ def validate_orgnr(value: str) -> str:
         compact = se_orgnr.validate(raw)
     except StdnumError as exc:
         reason = {
-            "InvalidChecksum": "the check digit is wrong",
-            "InvalidLength": "it must have 10 digits (NNNNNN-NNNN)",
-            "InvalidFormat": "it must be digits in the form NNNNNN-NNNN",
+            "InvalidChecksum": msg("the check digit is wrong"),
+            "InvalidLength": msg("it must have 10 digits (NNNNNN-NNNN)"),
+            "InvalidFormat": msg("it must be digits in the form NNNNNN-NNNN"),
         }.get(type(exc).__name__, str(exc))
         raise ValidationError(
-            f"invalid organisation number {raw!r}: {reason}", "orgnr"
+            msg("invalid organisation number {raw!r}: {reason}", raw=raw, reason=reason), "orgnr"
         ) from None
     return se_orgnr.format(compact)
 
@@ -96,14 +97,15 @@ def parse_date(value: Any, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError(f"{field}: not a date in the form YYYY-MM-DD: {value!r}", field) from None
+        raise ValidationError(msg("{field}: not a date in the form YYYY-MM-DD: {value!r}", field=field, value=value), field) from None
 
 
-def check_period(start: dt.date | None, end: dt.date | None, what: str = "period") -> None:
-    """Refuse a period whose end comes before its start."""
+def check_period(start: dt.date | None, end: dt.date | None, what: str | None = None) -> None:
+    """Refuse a period whose end comes before its start (``what``: the period's name)."""
     if start and end and end < start:
         raise ValidationError(
-            f"{what}: the end date {end.isoformat()} is before the start date {start.isoformat()}",
+            msg("{what}: the end date {end} is before the start date {start}",
+                what=what or msg("period"), end=end.isoformat(), start=start.isoformat()),
             "end",
         )
 
@@ -127,7 +129,7 @@ class Source:
 
     def __post_init__(self) -> None:
         if not (self.document or "").strip():
-            raise ValidationError("a source must name its document", "source")
+            raise ValidationError(msg("a source must name its document"), "source")
 
     def __str__(self) -> str:
         return f"{self.document}, {self.section}" if self.section else self.document
@@ -160,13 +162,15 @@ def validate_form(key: str) -> Form:
         return FORMS[key]
     except KeyError:
         raise ValidationError(
-            f"unknown form {key!r}; expected one of: {', '.join(FORM_KEYS)}", "form"
+            msg("unknown form {key!r}; expected one of: {allowed}", key=key,
+                allowed=", ".join(FORM_KEYS)), "form"
         ) from None
 
 
 def _choice(value: str, allowed: tuple[str, ...], field: str) -> str:
     if value not in allowed:
-        raise ValidationError(f"{field}: {value!r} is not one of {', '.join(allowed)}", field)
+        raise ValidationError(msg("{field}: {value!r} is not one of {allowed}", field=field, value=value,
+                                  allowed=", ".join(allowed)), field)
     return value
 
 
@@ -236,7 +240,7 @@ class Collaboration:
         self.end = parse_date(self.end, "end")
         check_period(self.start, self.end)
         if not self.organisation_ids:
-            raise ValidationError("a collaboration needs at least one organisation", "org")
+            raise ValidationError(msg("a collaboration needs at least one organisation"), "org")
 
 
 @dataclass(frozen=True)
@@ -314,13 +318,13 @@ class Decision:
         self.meeting_date = parse_date(self.meeting_date, "meeting_date")
         if self.authority == "board":
             if not self.meeting_date:
-                raise ValidationError("a board decision needs the meeting date", "meeting_date")
+                raise ValidationError(msg("a board decision needs the meeting date"), "meeting_date")
             if not self.minute_paragraph:
                 raise ValidationError(
-                    "a board decision needs the minute paragraph (e.g. § 12)", "minute_paragraph"
+                    msg("a board decision needs the minute paragraph (e.g. § 12)"), "minute_paragraph"
                 )
             if self.meeting_date > self.decided_on:
-                raise ValidationError("the meeting date is after the decision date", "meeting_date")
+                raise ValidationError(msg("the meeting date is after the decision date"), "meeting_date")
 
 
 @dataclass
@@ -339,7 +343,7 @@ class Agreement:
         self.signed_on = parse_date(self.signed_on, "signed_on")
         self.start = parse_date(self.start, "start")
         self.end = parse_date(self.end, "end")
-        check_period(self.start, self.end, "agreement period")
+        check_period(self.start, self.end, msg("agreement period"))
         self.goals = clean_text(self.goals, "goals")
         self.signed_by = clean_text(self.signed_by, "signed_by")
         self.sections = {
@@ -413,7 +417,7 @@ class ConflictDeclaration:
         self.reason = clean_text(self.reason, "reason", required=True)
         if (self.collaboration_id is None) == (self.organisation_id is None):
             raise ValidationError(
-                "a conflict of interest concerns exactly one collaboration or one organisation",
+                msg("a conflict of interest concerns exactly one collaboration or one organisation"),
                 "target",
             )
 

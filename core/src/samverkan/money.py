@@ -8,6 +8,7 @@ kronor, so öre would add precision nobody records. Amounts are never negative.
 from __future__ import annotations
 
 from samverkan.errors import ValidationError
+from samverkan.i18n import msg
 
 
 def parse_kronor(value: object, field: str = "amount") -> int:
@@ -16,24 +17,24 @@ def parse_kronor(value: object, field: str = "amount") -> int:
     Accepts ints and strings such as ``"2 080 500"``, ``"2080500 kr"`` or ``"1 100 000"``.
     """
     if isinstance(value, bool):
-        raise ValidationError(f"{field}: expected an amount in kronor, got {value!r}", field)
+        raise ValidationError(msg("{field}: expected an amount in kronor, got {value!r}", field=field, value=value), field)
     if isinstance(value, int):
         amount = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise ValidationError(f"{field}: amounts are whole kronor, got {value}", field)
+            raise ValidationError(msg("{field}: amounts are whole kronor, got {value}", field=field, value=value), field)
         amount = int(value)
     elif isinstance(value, str):
         text = value.strip().lower().removesuffix("kr").replace("\u00a0", "").replace(" ", "")
         if text.startswith("-"):
-            raise ValidationError(f"{field}: amount must not be negative: {value!r}", field)
+            raise ValidationError(msg("{field}: amount must not be negative: {value!r}", field=field, value=value), field)
         if not text.isdigit():
-            raise ValidationError(f"{field}: not an amount in whole kronor: {value!r}", field)
+            raise ValidationError(msg("{field}: not an amount in whole kronor: {value!r}", field=field, value=value), field)
         amount = int(text)
     else:
-        raise ValidationError(f"{field}: expected an amount in kronor, got {value!r}", field)
+        raise ValidationError(msg("{field}: expected an amount in kronor, got {value!r}", field=field, value=value), field)
     if amount < 0:
-        raise ValidationError(f"{field}: amount must not be negative: {amount}", field)
+        raise ValidationError(msg("{field}: amount must not be negative: {amount}", field=field, amount=amount), field)
     return amount
 
 

@@ -24,6 +24,7 @@ import pluggy
 
 from samverkan import hookspecs
 from samverkan.errors import SamverkanError, ValidationError
+from samverkan.i18n import msg
 from samverkan.lifecycle import CORE_GATES, Gate
 from samverkan.model import FORM_KEYS, CheckItem
 from samverkan.rules import (
@@ -98,10 +99,10 @@ class Registry:
         """
         munis = self.municipalities()
         if key not in munis:
-            installed = ", ".join(munis) or "none"
-            raise SamverkanError(
-                f"no municipality plugin {key!r} is installed (installed: {installed})"
-            )
+            installed = ", ".join(munis) or msg("none")
+            raise SamverkanError(msg(
+                "no municipality plugin {key!r} is installed (installed: {installed})",
+                key=key, installed=installed))
         return MunicipalityView(self, key, munis[key])
 
     def always_on(self) -> MunicipalityView:

@@ -24,6 +24,7 @@ from samverkan.errors import (
     TransitionRefused,
     ValidationError,
 )
+from samverkan.i18n import msg
 from samverkan.lifecycle import Finding, GateContext
 from samverkan.model import (
     ANSWERS,
@@ -102,14 +103,20 @@ class Services:
         needed = roles_needed(action)
         mine = self.roles
         if not set(mine) & set(needed):
-            who = f"{self.actor} has the role(s) {', '.join(mine)}" if mine else f"{self.actor} is not a registered user"
-            raise PermissionDenied(f"{action} needs the role {' or '.join(needed)}; {who}")
+            who = (msg("{actor} has the role(s) {roles}", actor=self.actor, roles=", ".join(mine))
+                   if mine else msg("{actor} is not a registered user", actor=self.actor))
+            roles = needed[0]
+            for role in needed[1:]:  # "or" is a word the interface translates
+                roles = msg("{first} or {second}", first=roles, second=role)
+            raise PermissionDenied(msg("{action} needs the role {roles}; {who}",
+                                       action=action, roles=roles, who=who))
         if action in UNIT_BOUND and collab is not None and self.store.has_users():
             unit = (self.store.get_user(self.actor) or {}).get("unit") or ""
             if unit and collab.unit and unit != collab.unit:
-                raise PermissionDenied(
-                    f"{action}: {self.actor} is manager for {unit!r}, and collaboration {collab.id} "
-                    f"belongs to {collab.unit!r}")
+                raise PermissionDenied(msg(
+                    "{action}: {actor} is manager for {unit!r}, and collaboration {id} "
+                    "belongs to {collab_unit!r}",
+                    action=action, actor=self.actor, unit=unit, id=collab.id, collab_unit=collab.unit))
 
     def _authorize(self, action: str, collab: Collaboration | None = None, *, entity: str = "collaboration",
                    entity_id: Any = None, advice: bool = False) -> None:
@@ -124,9 +131,10 @@ class Services:
             if advice and collab is not None:
                 declared = self.store.conflicts(collab.id, collab.organisation_ids, user=self.actor)
                 if declared:
-                    raise PermissionDenied(
-                        f"{self.actor} has declared a conflict of interest ({declared[0].reason}) "
-                        f"and may not advise on collaboration {collab.id}")
+                    raise PermissionDenied(msg(
+                        "{actor} has declared a conflict of interest ({reason}) "
+                        "and may not advise on collaboration {id}",
+                        actor=self.actor, reason=declared[0].reason, id=collab.id))
         except PermissionDenied as exc:
             self.store.audit_refusal(self.actor, self.origin, "permission.refused", entity, target,
                                      {"action": action, "reason": str(exc)})
@@ -189,9 +197,9 @@ class Services:
         if self._view is None:
             key = self.municipality_key
             if not key:
-                raise SamverkanError(
-                    f"{self.store.path} has no municipality yet; run `samverkan init --municipality KEY`"
-                )
+                raise SamverkanError(msg(
+                    "{path} has no municipality yet; run `samverkan init --municipality KEY`",
+                    path=self.store.path))
             self._view = self.registry.view(key)
         return self._view
 
@@ -202,7 +210,8 @@ class Services:
         current = self.store.get_meta("municipality")  # fresh: another session may have set it
         if current and current != key and not self.store.is_empty():
             raise ValidationError(
-                f"this database belongs to {current!r} and holds data; use a new database for {key!r}",
+                msg("this database belongs to {current!r} and holds data; use a new database for {key!r}",
+                    current=current, key=key),
                 "municipality",
             )
         with self._tx():
@@ -229,7 +238,7 @@ class Services:
 
         found = self.store.find_organisation(validate_orgnr(text))
         if found is None:
-            raise NotFound(f"no organisation with organisation number {text}")
+            raise NotFound(msg("no organisation with organisation number {orgnr}", orgnr=text))
         return found
 
     def organisations(self, search: str = "", limit: int = 100, offset: int = 0) -> list[Organisation]:
@@ -300,11 +309,13 @@ class Services:
                         raise ValidationError(row.problem, "file")
                     org = Organisation(**organisation_fields(row.values))
                 except ValidationError as exc:
-                    result.errors.append((row.line, str(exc)))
+                    # the message as raised, so an interface can translate it
+                    result.errors.append((row.line, exc.args[0] if exc.args else str(exc)))
                     continue
                 if org.orgnr in seen:
-                    result.errors.append((row.line, f"organisation number {org.orgnr} is already "
-                                                    f"given on line {seen[org.orgnr]} of this file"))
+                    result.errors.append((row.line, msg(
+                        "organisation number {orgnr} is already given on line {line} of this file",
+                        orgnr=org.orgnr, line=seen[org.orgnr])))
                     continue
                 seen[org.orgnr] = row.line
                 valid.append((row.line, org))
@@ -319,9 +330,10 @@ class Services:
                         for org in new:
                             self.store.insert_organisation(org)
                 except StoreError as exc:
-                    raise StoreError(
-                        f"{exc} ({result.imported} organisation(s) of earlier batches were stored; "
-                        "importing the file again skips them)") from None
+                    raise StoreError(msg(
+                        "{error} ({n} organisation(s) of earlier batches were stored; "
+                        "importing the file again skips them)",
+                        error=exc.args[0] if exc.args else str(exc), n=result.imported)) from None
             else:
                 new, skipped = [], []
             result.imported += len(new)
@@ -402,9 +414,10 @@ class Services:
         validate_form(form)
         offer = self.view.form(form)
         if offer is not None and not offer.offered:
-            raise ValidationError(f"{offer.name}: {offer.note or 'not offered here'}", "form")
+            raise ValidationError(msg("{form}: {note}", form=offer.name,
+                                      note=offer.note or msg("not offered here")), "form")
         if not organisations:
-            raise ValidationError("a collaboration needs at least one organisation", "org")
+            raise ValidationError(msg("a collaboration needs at least one organisation"), "org")
         org_ids = [self.organisation(ref).id for ref in organisations]
         collab = Collaboration(title=title, form=form, organisation_ids=org_ids,
                                initiator=initiator, **fields)
@@ -422,16 +435,17 @@ class Services:
         current = self.collaboration(collab_id)
         self._authorize("collaboration.update", current)
         if "stage" in changes:
-            raise ValidationError("the stage changes only through a transition", "stage")
+            raise ValidationError(msg("the stage changes only through a transition"), "stage")
         # the form decides which rules and gates apply, so it is fixed at registration
         if "form" in changes and changes["form"] != current.form:
-            raise ValidationError("the form is chosen when the initiative is registered; "
-                                  "register a new initiative for another form", "form")
+            raise ValidationError(msg("the form is chosen when the initiative is registered; "
+                                      "register a new initiative for another form"), "form")
         if "organisation_ids" in changes:
-            raise ValidationError("the organisations are set when the initiative is registered", "org")
+            raise ValidationError(msg("the organisations are set when the initiative is registered"), "org")
         if current.stage in lifecycle.FINAL_STAGES:
-            raise ValidationError(f"collaboration {collab_id} is {current.stage}: "
-                                  "a closed collaboration is kept as it was decided and ended")
+            raise ValidationError(msg("collaboration {id} is {stage}: "
+                                      "a closed collaboration is kept as it was decided and ended",
+                                      id=collab_id, stage=current.stage))
         with self._tx():
             return self.store.update_collaboration(collab_id, version, changes)
 
@@ -474,7 +488,8 @@ class Services:
     @staticmethod
     def _refuse_closed(c: Collaboration) -> None:
         if c.stage in lifecycle.FINAL_STAGES:
-            raise ValidationError(f"collaboration {c.id} is {c.stage}; it can no longer be changed", "stage")
+            raise ValidationError(msg("collaboration {id} is {stage}; it can no longer be changed",
+                                      id=c.id, stage=c.stage), "stage")
 
     # -- checklist, conflicts, records -------------------------------------------
 
@@ -490,13 +505,15 @@ class Services:
         c = self.collaboration(collab_id)
         items = {i.id: i for i in self.view.checks(c.form)}
         if check_id not in items:
-            raise ValidationError(f"{check_id!r} is not on the checklist for {c.form}", "check")
+            raise ValidationError(msg("{check!r} is not on the checklist for {form}",
+                                      check=check_id, form=c.form), "check")
         if answer not in ANSWERS:
-            raise ValidationError(f"answer must be one of {', '.join(ANSWERS)}", "answer")
+            raise ValidationError(msg("answer must be one of {allowed}", allowed=", ".join(ANSWERS)), "answer")
         self._refuse_closed(c)
         item = items[check_id]
         if item.needs_note and not (note or "").strip():
-            raise ValidationError(f"{check_id}: this check needs a motivation in the note", "note")
+            raise ValidationError(msg("{check}: this check needs a motivation in the note",
+                                      check=check_id), "note")
         a = CheckAnswer(c.id, check_id, answer, note, answered_by=self.actor)
         with self._tx():
             return self.store.upsert_answer(a)
@@ -520,7 +537,8 @@ class Services:
         kinds = self.view.record_kinds()
         if kind not in kinds:
             raise ValidationError(
-                f"unknown record kind {kind!r}; this municipality keeps: {', '.join(kinds) or 'none'}", "kind")
+                msg("unknown record kind {kind!r}; this municipality keeps: {kinds}",
+                    kind=kind, kinds=", ".join(kinds) or msg("none")), "kind")
         clean = _validate_record(kinds[kind], data)
         with self._tx():
             record = self.store.insert_record(Record(c.id, kind, clean, recorded_by=self.actor))
@@ -596,19 +614,22 @@ class Services:
         if to_stage in TRANSITION_ACTIONS:  # "initiative" is no target: refused as a transition below
             self._check_permission(TRANSITION_ACTIONS[to_stage], c)  # authorised (and audited) by the caller
         if to_stage not in lifecycle.next_stages(c.form, c.stage):
-            allowed = ", ".join(lifecycle.next_stages(c.form, c.stage)) or "none (final stage)"
+            allowed = ", ".join(lifecycle.next_stages(c.form, c.stage)) or msg("none (final stage)")
             raise ValidationError(
-                f"collaboration {c.id} is at {c.stage!r}; it can move to: {allowed}", "stage")
+                msg("collaboration {id} is at {stage!r}; it can move to: {allowed}",
+                    id=c.id, stage=c.stage, allowed=allowed), "stage")
         ctx = self.context(c.id, to_stage, decision=decision, termination=termination)
         findings = self.evaluate(ctx)
         blocking = [f for f in findings if f.blocking]
         if blocking:
             raise TransitionRefused(
-                f"collaboration {c.id} cannot move to {to_stage!r}: {len(blocking)} blocking finding(s)",
+                msg("collaboration {id} cannot move to {stage!r}: {n} blocking finding(s)",
+                    id=c.id, stage=to_stage, n=len(blocking)),
                 findings)
         if findings and not confirm:
             raise ConfirmationNeeded(
-                f"collaboration {c.id} can move to {to_stage!r} once the advisory findings are confirmed",
+                msg("collaboration {id} can move to {stage!r} once the advisory findings are confirmed",
+                    id=c.id, stage=to_stage),
                 findings)
         if decision is not None:
             self.store.insert_decision(decision)
@@ -646,9 +667,10 @@ class Services:
         if conflicts:
             self.store.audit_refusal(self.actor, self.origin, "decision.refused_jaev", "collaboration", c.id,
                                      {"user": self.actor, "reason": conflicts[0].reason})
-            raise PermissionDenied(
-                f"{self.actor} has declared a conflict of interest ({conflicts[0].reason}) "
-                f"and may not decide on collaboration {c.id}")
+            raise PermissionDenied(msg(
+                "{actor} has declared a conflict of interest ({reason}) "
+                "and may not decide on collaboration {id}",
+                actor=self.actor, reason=conflicts[0].reason, id=c.id))
         decision = Decision(
             collaboration_id=c.id, outcome=outcome, decided_by=self.actor,
             authority=authority.kind, body=authority.body, motivation=motivation,
@@ -667,20 +689,26 @@ class Services:
         self._authorize("agreement.record", self.collaboration(collab_id))
         c = self.collaboration(collab_id)
         if not validate_form(c.form).written_agreement:
-            raise ValidationError("informal collaborations have no written agreement", "form")
+            raise ValidationError(msg("informal collaborations have no written agreement"), "form")
         if c.stage not in ("decided", "agreement"):
             raise ValidationError(
-                f"an agreement is recorded after the decision (collaboration {c.id} is at {c.stage!r})", "stage")
+                msg("an agreement is recorded after the decision (collaboration {id} is at {stage!r})",
+                    id=c.id, stage=c.stage), "stage")
         agreement = Agreement(c.id, signed_on, start, end, goals, sections or {}, signed_by=self.actor)
         if c.stage == "agreement":
             # the gate into this stage required these; a later correction must not remove them
-            missing = [name for name, value in (("signing date", agreement.signed_on),
-                                                ("start date", agreement.start), ("end date", agreement.end))
+            missing = [name for name, value in ((msg("signing date"), agreement.signed_on),
+                                                (msg("start date"), agreement.start),
+                                                (msg("end date"), agreement.end))
                        if value is None]
             if missing:
+                # one part per missing date, joined by a translatable ", "
+                parts = missing[0]
+                for name in missing[1:]:
+                    parts = msg("{first}, {second}", first=parts, second=name)
                 raise ValidationError(
-                    f"collaboration {c.id} is at the agreement stage; the agreement must keep its "
-                    f"{', '.join(missing)}", "agreement")
+                    msg("collaboration {id} is at the agreement stage; the agreement must keep its "
+                        "{missing}", id=c.id, missing=parts), "agreement")
         with self._tx():
             return self.store.upsert_agreement(agreement)
 
@@ -690,7 +718,8 @@ class Services:
         self._authorize("follow_up.record", self.collaboration(collab_id))
         c = self.collaboration(collab_id)
         if c.stage != "active":
-            raise ValidationError(f"only active collaborations are followed up (this one is {c.stage!r})", "stage")
+            raise ValidationError(msg("only active collaborations are followed up (this one is {stage!r})",
+                                      stage=c.stage), "stage")
         data = dict(evaluation or {})
         policy = self.view.follow_up_policy(c.form)
         if policy and policy.evaluate and data:
@@ -749,7 +778,8 @@ class Services:
         """Build the municipality's report ``key``."""
         reports = self.view.reports()
         if key not in reports:
-            raise NotFound(f"no report {key!r}; available: {', '.join(reports) or 'none'}")
+            raise NotFound(msg("no report {key!r}; available: {reports}",
+                               key=key, reports=", ".join(reports) or msg("none")))
         return reports[key].build(self)
 
     # -- audit, backup -------------------------------------------------------------
@@ -778,7 +808,8 @@ def _validate_record(kind: RecordKind, data: dict[str, Any]) -> dict[str, Any]:
     known = {f.key for f in kind.fields}
     unknown = set(data) - known
     if unknown:
-        raise ValidationError(f"{kind.key}: unknown field(s) {', '.join(sorted(unknown))}", sorted(unknown)[0])
+        raise ValidationError(msg("{kind}: unknown field(s) {fields}", kind=kind.key,
+                                  fields=", ".join(sorted(unknown))), sorted(unknown)[0])
     for f in kind.fields:
         value = data.get(f.key)
         if f.kind == "date":
@@ -788,10 +819,11 @@ def _validate_record(kind: RecordKind, data: dict[str, Any]) -> dict[str, Any]:
             value = bool(value) if value not in (None, "") else None
         elif f.kind == "choice":
             if value not in (None, "") and value not in f.choices:
-                raise ValidationError(f"{f.label}: {value!r} is not one of {', '.join(f.choices)}", f.key)
+                raise ValidationError(msg("{field}: {value!r} is not one of {allowed}", field=f.label,
+                                          value=value, allowed=", ".join(f.choices)), f.key)
         else:
             value = clean_text(value, f.key) or None
         if f.required and value in (None, ""):
-            raise ValidationError(f"{kind.label}: {f.label} is required", f.key)
+            raise ValidationError(msg("{kind}: {field} is required", kind=kind.label, field=f.label), f.key)
         clean[f.key] = value
     return clean

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from samverkan.errors import ValidationError
+from samverkan.i18n import msg
 
 FORMATS = ("csv", "json")
 
@@ -117,26 +118,29 @@ def read_organisations(path: str | Path, fmt: str | None = None) -> list[InputRo
     path = Path(path)
     fmt = (fmt or guess_format(path)).lower()
     if fmt not in FORMATS:
-        raise ValidationError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", "format")
+        raise ValidationError(msg("unknown format {fmt!r}; expected one of: {allowed}",
+                                  fmt=fmt, allowed=", ".join(FORMATS)), "format")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ValidationError(f"{path}: no such file", "file") from None
+        raise ValidationError(msg("{path}: no such file", path=path), "file") from None
     except IsADirectoryError:
-        raise ValidationError(f"{path}: is a directory, not a file", "file") from None
+        raise ValidationError(msg("{path}: is a directory, not a file", path=path), "file") from None
     except OSError as exc:
-        raise ValidationError(f"{path}: cannot be read ({exc.strerror or exc})", "file") from None
+        raise ValidationError(msg("{path}: cannot be read ({error})", path=path,
+                                  error=exc.strerror or exc), "file") from None
     try:
         text = data.decode("utf-8-sig")  # strips Excel's byte-order mark when there is one
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ValidationError(
-            f"{path}: line {line} is not UTF-8 text; save the file as UTF-8 "
-            "(in Excel: \"CSV UTF-8\")", "file") from None
+        raise ValidationError(msg(
+            "{path}: line {line} is not UTF-8 text; save the file as UTF-8 "
+            "(in Excel: \"CSV UTF-8\")", path=path, line=line), "file") from None
     try:
         return parse_json(text) if fmt == "json" else parse_csv(text)
     except ValidationError as exc:
-        raise ValidationError(f"{path}: {exc}", "file") from None
+        # the reason as raised (a message), so it is translated with the file name
+        raise ValidationError(msg("{path}: {error}", path=path, error=exc.args[0]), "file") from None
 
 
 def _header_key(heading: str) -> str:
@@ -153,25 +157,28 @@ def parse_csv(text: str) -> list[InputRow]:
     lines = text.splitlines()
     header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_index is None:
-        raise ValidationError("the file is empty; expected a header line with name,orgnr,…", "file")
+        raise ValidationError(msg("the file is empty; expected a header line with name,orgnr,…"), "file")
     header_line = lines[header_index]
     for delimiter in DELIMITERS:
         heading = [_header_key(h) for h in next(csv.reader([header_line], delimiter=delimiter))]
         if set(REQUIRED_FIELDS) <= set(heading):
             break
     else:
-        raise ValidationError(
-            f"line {header_index + 1} must be a header naming the columns "
-            f"{', '.join(ORG_FIELDS)} (name and orgnr required); found {header_line.strip()[:80]!r}",
+        raise ValidationError(msg(
+            "line {line} must be a header naming the columns "
+            "{columns} (name and orgnr required); found {found!r}",
+            line=header_index + 1, columns=", ".join(ORG_FIELDS), found=header_line.strip()[:80]),
             "file")
     unknown = [h for h in heading if h not in ORG_FIELDS and h not in IGNORED_FIELDS]
     if unknown:
-        raise ValidationError(
-            f"line {header_index + 1}: unknown column(s) {', '.join(repr(h) for h in unknown)}; "
-            f"expected {', '.join(ORG_FIELDS)}", "file")
+        raise ValidationError(msg(
+            "line {line}: unknown column(s) {unknown}; expected {columns}",
+            line=header_index + 1, unknown=", ".join(repr(h) for h in unknown),
+            columns=", ".join(ORG_FIELDS)), "file")
     twice = sorted({h for h in heading if heading.count(h) > 1})
     if twice:
-        raise ValidationError(f"line {header_index + 1}: column(s) named twice: {', '.join(twice)}", "file")
+        raise ValidationError(msg("line {line}: column(s) named twice: {twice}",
+                                  line=header_index + 1, twice=", ".join(twice)), "file")
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[InputRow] = []
@@ -185,11 +192,13 @@ def parse_csv(text: str) -> list[InputRow]:
                       if key not in IGNORED_FIELDS}
             problem = ""
             if len(record) > len(heading):
-                problem = (f"{len(record)} fields but the header has {len(heading)} "
-                           f"(a value containing {delimiter!r} must be in double quotes)")
+                problem = msg("{n} fields but the header has {columns} "
+                              "(a value containing {delimiter!r} must be in double quotes)",
+                              n=len(record), columns=len(heading), delimiter=delimiter)
             rows.append(InputRow(start, values, problem))
     except csv.Error as exc:
-        raise ValidationError(f"line {reader.line_num}: not valid CSV ({exc})", "file") from None
+        raise ValidationError(msg("line {line}: not valid CSV ({error})", line=reader.line_num,
+                                  error=exc), "file") from None
     return rows
 
 
@@ -213,13 +222,14 @@ def parse_json(text: str) -> list[InputRow]:
     def refuse(message: str, pos: int) -> ValidationError:
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-        return ValidationError(f"not valid JSON: {message} (line {line}, column {col})", "file")
+        return ValidationError(msg("not valid JSON: {reason} (line {line}, column {col})",
+                                   reason=message, line=line, col=col), "file")
 
     pos = _skip_space(text, 0)
     if pos == len(text):
-        raise ValidationError("the file is empty; expected a JSON list of objects", "file")
+        raise ValidationError(msg("the file is empty; expected a JSON list of objects"), "file")
     if text[pos] != "[":
-        raise refuse("expected a list of objects ('[' …)", pos)
+        raise refuse(msg("expected a list of objects ('[' …)"), pos)
     pos = _skip_space(text, pos + 1)
     rows: list[InputRow] = []
     line, counted = 1, 0
@@ -236,8 +246,9 @@ def parse_json(text: str) -> list[InputRow]:
             if isinstance(value, dict):
                 rows.append(InputRow(line, value))
             else:
-                rows.append(InputRow(line, {}, f"expected an object with {', '.join(ORG_FIELDS)}, "
-                                               f"got {type(value).__name__}"))
+                rows.append(InputRow(line, {}, msg("expected an object with {columns}, got {kind}",
+                                                   columns=", ".join(ORG_FIELDS),
+                                                   kind=type(value).__name__)))
             pos = _skip_space(text, pos)
             if pos < len(text) and text[pos] == ",":
                 pos = _skip_space(text, pos + 1)
@@ -245,10 +256,10 @@ def parse_json(text: str) -> list[InputRow]:
             if pos < len(text) and text[pos] == "]":
                 pos += 1
                 break
-            raise refuse("expected ',' or ']' after an object", pos)
+            raise refuse(msg("expected ',' or ']' after an object"), pos)
     pos = _skip_space(text, pos)
     if pos != len(text):
-        raise refuse("extra data after the list", pos)
+        raise refuse(msg("extra data after the list"), pos)
     return rows
 
 
@@ -260,12 +271,13 @@ def organisation_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     unknown = [k for k in values if k not in ORG_FIELDS and k not in IGNORED_FIELDS]
     if unknown:
         # repr: keys come from the file and are printed to a terminal
-        raise ValidationError(f"unknown field(s) {', '.join(repr(k) for k in unknown)}; "
-                              f"expected {', '.join(ORG_FIELDS)}", unknown[0])
+        raise ValidationError(msg("unknown field(s) {unknown}; expected {columns}",
+                                  unknown=", ".join(repr(k) for k in unknown),
+                                  columns=", ".join(ORG_FIELDS)), unknown[0])
     out = {k: values.get(k) for k in ORG_FIELDS}
     for key, value in out.items():
         if value is not None and not isinstance(value, str):  # JSON numbers, lists …
-            raise ValidationError(f"{key}: expected text, got {type(value).__name__}", key)
+            raise ValidationError(msg("{field}: expected text, got {kind}", field=key, kind=type(value).__name__), key)
     if out["legal_form"] in (None, ""):
         out["legal_form"] = "ideell förening"  # the default of registering one organisation
     if out["contact"] is None:
@@ -324,7 +336,8 @@ def write_json(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], out: Te
 def write_rows(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str, out: TextIO) -> int:
     """Write ``rows`` to ``out`` as ``csv`` or ``json``; returns the row count."""
     if fmt not in FORMATS:
-        raise ValidationError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}", "format")
+        raise ValidationError(msg("unknown format {fmt!r}; expected one of: {allowed}",
+                                  fmt=fmt, allowed=", ".join(FORMATS)), "format")
     return (write_json if fmt == "json" else write_csv)(rows, fields, out)
 
 
@@ -337,7 +350,8 @@ def export_to_file(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise ValidationError(f"{path}: cannot be written ({exc.strerror or exc})", "file") from None
+        raise ValidationError(msg("{path}: cannot be written ({error})", path=path,
+                                      error=exc.strerror or exc), "file") from None
     try:
         # mkstemp makes the file private; give it the mode a plain open() would have
         os.chmod(tmp, 0o666 & ~_umask())
@@ -347,7 +361,8 @@ def export_to_file(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise ValidationError(f"{path}: cannot be written ({exc.strerror or exc})", "file") from None
+            raise ValidationError(msg("{path}: cannot be written ({error})", path=path,
+                                      error=exc.strerror or exc), "file") from None
         raise
     return n
 

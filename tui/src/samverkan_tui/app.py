@@ -207,7 +207,9 @@ class SamverkanApp(App):
 
     def show_error(self, exc: BaseException) -> None:
         """Show a refusal from the services as a notification (literal text)."""
-        self.notify(str(exc), severity="error", markup=False, timeout=8)
+        from samverkan_tui.i18n import core_text
+
+        self.notify(core_text(exc), severity="error", markup=False, timeout=8)
 
 
 def run(settings: Any) -> int:

@@ -12,6 +12,9 @@ Binding descriptions are marked with :func:`N_` and translated when shown (see
 the class is created, before the language of the run is known.
 
 Plugin-supplied texts (rule texts, form names, check items) are never translated here.
+
+The core's refusal messages are English templates (:func:`samverkan.i18n.msg`) with
+their own catalogue in the core; :func:`core_text` shows one in the interface language.
 """
 
 from __future__ import annotations
@@ -56,6 +59,13 @@ def language() -> str:
 def _(message: str) -> str:
     """Translate ``message`` (Swedish source text) into the selected language."""
     return _catalogue.get(message, message) if _catalogue else message
+
+
+def core_text(message: str | BaseException) -> str:
+    """A refusal from the core (an exception or its message) in the interface language."""
+    from samverkan.i18n import translate  # cheap: Babel loads only when a message is shown
+
+    return translate(message, _language)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 from samverkan.errors import NotFound, StaleUpdate, StoreError, ValidationError
+from samverkan.i18n import msg
 from samverkan.model import (
     Agreement,
     CheckAnswer,
@@ -136,7 +137,7 @@ class Store:
                 with self._lock:
                     migration_set().apply(self.db)
             except sqlite3.OperationalError as exc:
-                raise StoreError(f"cannot migrate {self.path}: {exc}") from None
+                raise StoreError(msg("cannot migrate {path}: {error}", path=self.path, error=exc)) from None
         return pending
 
     def pending_migrations(self) -> list[str]:
@@ -148,7 +149,7 @@ class Store:
             applied = {r[0] for r in self.conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [SET_NAME])} if has_table else set()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot read {self.path}: {exc}") from None
+            raise StoreError(msg("cannot read {path}: {error}", path=self.path, error=exc)) from None
         return [step.__name__ for step in STEPS if step.__name__ not in applied]
 
     def close(self) -> None:
@@ -215,12 +216,11 @@ class Store:
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise StoreError(f"cannot write to {self.path}: {exc}") from None
+                    raise StoreError(msg("cannot write to {path}: {error}", path=self.path, error=exc)) from None
                 if attempt == LOCK_RETRIES:
-                    raise StoreError(
-                        f"the database {self.path} is busy (another session holds the write lock); "
-                        "nothing was changed, try again"
-                    ) from None
+                    raise StoreError(msg(
+                        "the database {path} is busy (another session holds the write lock); "
+                        "nothing was changed, try again", path=self.path)) from None
                 time.sleep(0.05 * (attempt + 1))
 
     def _commit(self) -> None:
@@ -228,7 +228,8 @@ class Store:
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self.conn.execute("ROLLBACK")
-            raise StoreError(f"could not save the change to {self.path}: {exc}; nothing was changed") from None
+            raise StoreError(msg("could not save the change to {path}: {error}; nothing was changed",
+                                  path=self.path, error=exc)) from None
 
     def _require_tx(self) -> str:
         if self._actor is None:
@@ -285,7 +286,8 @@ class Store:
         existing = self.find_organisation(org.orgnr)
         if existing:
             raise ValidationError(
-                f"organisation number {org.orgnr} is already registered as {existing.name!r} (id {existing.id})",
+                msg("organisation number {orgnr} is already registered as {name!r} (id {id})",
+                    orgnr=org.orgnr, name=existing.name, id=existing.id),
                 "orgnr",
             )
         row = _row(org, skip=("id",))
@@ -298,7 +300,7 @@ class Store:
         """The organisation with ``org_id``."""
         row = self.conn.execute("SELECT * FROM organisations WHERE id = ?", [org_id]).fetchone()
         if row is None:
-            raise NotFound(f"no organisation with id {org_id}")
+            raise NotFound(msg("no organisation with id {id}", id=org_id))
         return self._org(row)
 
     def _org(self, row: Any) -> Organisation:
@@ -321,7 +323,8 @@ class Store:
             other = self.find_organisation(merged.orgnr)
             if other is not None:
                 raise ValidationError(
-                    f"organisation number {merged.orgnr} is already registered as {other.name!r} (id {other.id})",
+                    msg("organisation number {orgnr} is already registered as {name!r} (id {id})",
+                        orgnr=merged.orgnr, name=other.name, id=other.id),
                     "orgnr",
                 )
         values = {k: _plain(getattr(merged, k)) for k in changes}
@@ -387,7 +390,7 @@ class Store:
         """The collaboration with ``collab_id``, with its organisation ids."""
         rows = list(self.db["collaborations"].rows_where("id = ?", [collab_id]))
         if not rows:
-            raise NotFound(f"no collaboration with id {collab_id}")
+            raise NotFound(msg("no collaboration with id {id}", id=collab_id))
         data = rows[0]
         org_ids = [
             r[0] for r in self.conn.execute(
@@ -429,11 +432,11 @@ class Store:
         if cur.rowcount == 0:
             current = self.conn.execute(f"SELECT version FROM [{table}] WHERE id = ?", [row_id]).fetchone()
             if current is None:
-                raise NotFound(f"no {table[:-1]} with id {row_id}")
-            raise StaleUpdate(
-                f"{table[:-1]} {row_id} was changed by someone else (now version {current[0]}, "
-                f"you had version {expected_version}); nothing was overwritten — reload and try again"
-            )
+                raise NotFound(msg("no {what} with id {id}", what=_entity(table), id=row_id))
+            raise StaleUpdate(msg(
+                "{what} {id} was changed by someone else (now version {version}, "
+                "you had version {expected}); nothing was overwritten — reload and try again",
+                what=_entity(table), id=row_id, version=current[0], expected=expected_version))
 
     def _collab_where(self, q: CollabQuery) -> tuple[str, list[Any]]:
         clauses, params = [], []
@@ -457,7 +460,8 @@ class Store:
         where, params = self._collab_where(q)
         sort = COLLAB_SORTS.get(q.sort)
         if sort is None:
-            raise ValidationError(f"cannot sort by {q.sort!r}; expected one of: {', '.join(COLLAB_SORTS)}", "sort")
+            raise ValidationError(msg("cannot sort by {sort!r}; expected one of: {allowed}",
+                                      sort=q.sort, allowed=", ".join(COLLAB_SORTS)), "sort")
         direction = "DESC" if q.descending else "ASC"
         cur = self.conn.execute(
             f"SELECT c.id, c.title, c.form, c.stage, c.unit, c.org_names, c.next_follow_up, "
@@ -672,7 +676,7 @@ class Store:
         self._require_tx()
         before = self.get_user(name)
         if before is None:
-            raise NotFound(f"no user {name!r}")
+            raise NotFound(msg("no user {name!r}", name=name))
         self.conn.execute("DELETE FROM users WHERE name = ?", [name])
         self.audit("user.remove", "user", name, {**before, "roles": list(before["roles"])}, None)
 
@@ -769,7 +773,7 @@ class Store:
         """
         dest = Path(dest)
         if dest.exists():
-            raise ValidationError(f"{dest} already exists; choose a new file name", "dest")
+            raise ValidationError(msg("{dest} already exists; choose a new file name", dest=dest), "dest")
         dest.parent.mkdir(parents=True, exist_ok=True)
         report = self.verify_chain()
         target = sqlite3.connect(str(dest))
@@ -785,3 +789,11 @@ class Store:
         }
         Path(str(dest) + ".manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         return manifest
+
+
+#: the record a versioned table holds, as a refusal message names it
+_ENTITIES = {"organisations": msg("organisation"), "collaborations": msg("collaboration")}
+
+
+def _entity(table: str) -> str:
+    return _ENTITIES.get(table, table[:-1])

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from samverkan.errors import NotFound, SamverkanError, TransitionRefused, ValidationError
-from samverkan_tui.i18n import N_, _
+from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal
 
 
@@ -197,11 +197,11 @@ class FormScreen(BaseModal[Any]):
 
             self.app.push_screen(FindingsScreen(exc.findings, can_confirm), answered)
         elif isinstance(exc, ValidationError):
-            self.show_error(str(exc), exc.field)
+            self.show_error(core_text(exc), exc.field)
         elif isinstance(exc, NotFound):
-            self.show_error(str(exc), "org")
+            self.show_error(core_text(exc), "org")
         else:
-            self.show_error(str(exc))
+            self.show_error(core_text(exc))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

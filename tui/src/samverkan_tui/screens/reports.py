@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Footer, Label, LoadingIndicator, OptionLi
 from textual.widgets.option_list import Option
 
 from samverkan.rules import Report, ReportTable
-from samverkan_tui.i18n import N_, _
+from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal, BaseScreen
 from samverkan_tui.widgets.facts import facts
 from samverkan_tui.widgets.header import AppHeader
@@ -257,7 +257,7 @@ class ReportScreen(BaseScreen):
         if not self.is_attached:  # left before the build finished
             return
         self._done_building()
-        self.set_status(_("Rapporten kunde inte byggas: {error}").format(error=exc))
+        self.set_status(_("Rapporten kunde inte byggas: {error}").format(error=core_text(exc)))
         self.app.show_error(exc)
 
     def built(self, table: ReportTable) -> None:

@@ -23,7 +23,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, ProgressBar, Radi
 from textual.worker import get_current_worker
 
 from samverkan.transfer import ImportResult
-from samverkan_tui.i18n import N_, _
+from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal
 
 MESSAGE_WIDTH = 58  # the error column; longer messages wrap onto more lines
@@ -168,7 +168,7 @@ class ImportScreen(BaseModal[ImportResult | None]):
         self.set_status(summary(result), error=not result.ok)
         errors = self.query_one("#import-errors", DataTable)
         for i, (line, message) in enumerate(result.errors):
-            errors.add_row(Text(str(line), justify="right"), Text(message), key=str(i), height=None)
+            errors.add_row(Text(str(line), justify="right"), Text(core_text(message)), key=str(i), height=None)
         errors.display = bool(result.errors)
         self.query_one("#import-hint", Label).update(Text(self.hint()))
         if result.errors:
@@ -180,7 +180,7 @@ class ImportScreen(BaseModal[ImportResult | None]):
             return
         self.running = False
         self.query_one("#import-progress", ProgressBar).display = False
-        self.set_status(_("Ingenting importerades: {error}").format(error=exc), error=True)
+        self.set_status(_("Ingenting importerades: {error}").format(error=core_text(exc)), error=True)
         self.query_one("#import-hint", Label).update(Text(self.hint()))
         self.query_one("#import-path", Input).focus()
 
