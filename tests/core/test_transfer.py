@@ -273,6 +273,19 @@ def test_reader_is_refused_before_anything_is_stored(make_services, orgnr, tmp_p
     assert len(refusals) == 2 and refusals[0].actor == "rut"
 
 
+def test_a_user_who_may_not_import_cannot_read_a_file_through_the_import(make_services, tmp_path):
+    """Over SSH the path is on the server; a bad header would be quoted back to the user."""
+    admin = make_services(user="root")
+    admin.add_user("root", "admin,officer")
+    admin.add_user("rut", "reader")
+    secret = write(tmp_path / "secret.toml", 'password = "hemligt"\n')
+    with pytest.raises(PermissionDenied, match="organisation.register") as refused:
+        make_services(user="rut").read_import_file(secret)
+    assert "hemligt" not in str(refused.value)
+    with pytest.raises(ValidationError, match="hemligt"):  # the officer sees what is wrong
+        admin.read_import_file(secret, "csv")
+
+
 def test_markup_stays_literal_and_escape_sequences_are_removed(make_services, orgnr, tmp_path):
     s = make_services()
     path = write(tmp_path / "text.json", json.dumps([

@@ -269,6 +269,21 @@ class Services:
 
     IMPORT_BATCH = 100
 
+    def read_import_file(self, path: str | Path, fmt: str | None = None) -> list[InputRow]:
+        """The rows of an import file, read only for a user who may import them.
+
+        Over SSH the file is on the server: checking the permission before opening it keeps
+        a user who may not import from reading (through the error messages, which quote a
+        bad header line) the first line of files the service account can read.
+
+        :raises PermissionDenied: unless the acting user may register organisations.
+        :raises ValidationError: when the file cannot be read as CSV or JSON.
+        """
+        from samverkan.transfer import read_organisations
+
+        self._authorize("organisation.register", entity="organisation", entity_id="import")
+        return read_organisations(path, fmt)
+
     def import_organisations(self, rows: Iterable[InputRow | Mapping[str, Any]], *,
                              progress: Progress | None = None, dry_run: bool = False,
                              batch_size: int | None = None) -> ImportResult:

@@ -76,10 +76,8 @@ def org_import(app: AppContext, file: Path, fmt: str | None, dry_run: bool) -> N
     skipped; invalid rows are listed with their line and stored nothing, the valid rows
     are stored. Exit status 1 when any row was invalid.
     """
-    from samverkan.transfer import read_organisations
-
-    rows = read_organisations(file, fmt)
     services = app.services
+    rows = services.read_import_file(file, fmt)
     if sys.stderr.isatty():  # a bar in a log file is noise; scripts read the summary
         with click.progressbar(length=len(rows), label=f"importing {file.name}", file=sys.stderr,
                                show_pos=True) as bar:

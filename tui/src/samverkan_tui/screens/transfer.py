@@ -142,9 +142,7 @@ class ImportScreen(BaseModal[ImportResult | None]):
             app.call_from_thread(self.show_progress, done, total)
 
         def work() -> ImportResult | None:
-            from samverkan.transfer import read_organisations
-
-            rows = read_organisations(path, fmt)
+            rows = services.read_import_file(path, fmt)
             try:
                 return services.import_organisations(rows, progress=progress, dry_run=dry_run)
             except ImportStopped:
