@@ -74,3 +74,19 @@ async def test_english_import_dialog_shows_english_rows(make_app, orgnr, tmp_pat
                 ("3", "invalid organisation number '802000-0000': the check digit is wrong")]
     finally:
         i18n.set_language("sv")
+
+
+async def test_under_its_field_a_message_does_not_repeat_the_field_key(make_app, orgnr):
+    """The core writes "start: …"; under the Start field the key is left out."""
+    app = make_app("stockholm")
+    org = app.services.register_organisation("Förening Två", orgnr(2))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await fill_form(pilot, {"title": "Läxhjälp", "org": str(org.id), "start": "2026-13-45"})
+        form = app.screen
+        assert screen_name(app) == "FormScreen"
+        box = form.query_one(f"#err-{[f.key for f in form.fields].index('start')}")
+        assert box.display
+        assert box.render().plain == "Inte ett datum i formen ÅÅÅÅ-MM-DD: '2026-13-45'"

@@ -148,6 +148,11 @@ class FormScreen(BaseModal[Any]):
             if field_name and (field_name == f.key or field_name in f.aliases):
                 target, index = f, i
                 break
+        if target is not None and field_name and message.startswith(f"{field_name}: "):
+            # the core names the field by its key ("purpose: …"); under the field, the
+            # place says which field, and the key is not a word of the interface
+            message = message[len(field_name) + 2:]
+            message = message[:1].upper() + message[1:]
         box = self.query_one(f"#err-{index}" if target else "#form-error", Static)
         box.update(Text(message))
         box.display = True
