@@ -52,16 +52,27 @@ def msg(template: str, **params: Any) -> Message:
     return Message(template.format(**params), template, params)
 
 
-def load_catalogue(lang: str) -> dict[str, str]:
-    """The translations for ``lang`` (template -> translated template); empty if none."""
-    path = resources.files("samverkan").joinpath(f"locale/{lang}/LC_MESSAGES/{DOMAIN}.po")
+def read_catalogue(package: str, domain: str, lang: str) -> dict[str, str]:
+    """``package``'s translations for ``lang`` (``locale/<lang>/LC_MESSAGES/<domain>.po``)
+    as msgid -> msgstr, leaving out fuzzy and empty ones; empty if there is no file.
+
+    The ``.po`` file is read with Babel at run time (no ``.mo`` build step), and Babel is
+    imported only here, when a translation is first needed. The TUI reads its own
+    catalogue through this too.
+    """
+    path = resources.files(package).joinpath(f"locale/{lang}/LC_MESSAGES/{domain}.po")
     if not path.is_file():
         return {}
-    from babel.messages.pofile import read_po  # only when a translation is first needed
+    from babel.messages.pofile import read_po
 
     with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+        catalog = read_po(fh, locale=lang, domain=domain)
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def load_catalogue(lang: str) -> dict[str, str]:
+    """The translations for ``lang`` (template -> translated template); empty if none."""
+    return read_catalogue("samverkan", DOMAIN, lang)
 
 
 def _catalogue(lang: str) -> dict[str, str]:

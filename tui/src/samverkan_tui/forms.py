@@ -112,7 +112,7 @@ def edit_organisation_form(services: Any, org: Any) -> FormScreen:
     def submit(v: dict[str, Any], confirm: bool) -> Any:
         changes = _changes(fields, v)
         if "orgnr" in changes:
-            _check_orgnr(services, org, changes)
+            _same_orgnr(org, changes)
         if not changes:
             return UNCHANGED
         return services.update_organisation(org.id, org.version, **changes)
@@ -120,25 +120,16 @@ def edit_organisation_form(services: Any, org: Any) -> FormScreen:
     return FormScreen(_("Ändra organisation"), fields, submit)
 
 
-def _check_orgnr(services: Any, org: Any, changes: dict[str, Any]) -> None:
-    """Drop an organisation number that is only written differently; refuse one that is taken.
+def _same_orgnr(org: Any, changes: dict[str, Any]) -> None:
+    """Drop an organisation number that is only written differently (no dash: no change).
 
-    The store refuses a taken number too, inside its transaction; asking first gives the
-    message in the interface's language, and a number written without the dash is no change.
+    A number another organisation has is refused by the store inside its transaction,
+    under this field and in the interface's language (the core's catalogue).
     """
-    from samverkan.errors import NotFound, ValidationError
     from samverkan.model import validate_orgnr
 
-    number = validate_orgnr(changes["orgnr"])  # an invalid number: the message under the field
-    if number == org.orgnr:
+    if validate_orgnr(changes["orgnr"]) == org.orgnr:  # invalid: the message under the field
         del changes["orgnr"]
-        return
-    try:
-        other = services.organisation(number)
-    except NotFound:
-        return
-    raise ValidationError(_("Organisationsnumret {orgnr} är redan registrerat för {name} (nr {id}).")
-                          .format(orgnr=number, name=other.name, id=other.id), "orgnr")
 
 
 def edit_collaboration_form(services: Any, collab: Any) -> FormScreen:

@@ -19,8 +19,6 @@ their own catalogue in the core; :func:`core_text` shows one in the interface la
 
 from __future__ import annotations
 
-from importlib import resources
-
 DOMAIN = "samverkan_tui"
 SOURCE_LANGUAGE = "sv"
 
@@ -32,14 +30,9 @@ def load_catalogue(lang: str) -> dict[str, str]:
     """The translations for ``lang`` as a dict (empty for Swedish or a missing catalogue)."""
     if lang == SOURCE_LANGUAGE:
         return {}
-    path = resources.files("samverkan_tui").joinpath(f"locale/{lang}/LC_MESSAGES/{DOMAIN}.po")
-    if not path.is_file():
-        return {}
-    from babel.messages.pofile import read_po  # only for a non-Swedish interface
+    from samverkan.i18n import read_catalogue  # Babel only for a non-Swedish interface
 
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return read_catalogue("samverkan_tui", DOMAIN, lang)
 
 
 def set_language(lang: str | None) -> str:

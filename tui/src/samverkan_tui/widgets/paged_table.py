@@ -69,8 +69,7 @@ class PagedTable(DataTable):
         return super().rich_style
 
     def render_lines(self, crop):
-        self._frame_style = None
-        self._frame_style = self.rich_style
+        self._frame_style = super().rich_style
         try:
             return super().render_lines(crop)
         finally:
