@@ -75,7 +75,7 @@ def build_db(path: Path, n_collabs: int, n_orgs: int) -> None:
     from stdnum import luhn
 
     from samverkan.services import Services
-    from samverkan.store.store import CollabQuery
+    from samverkan.domain.query import CollabQuery
 
     def orgnr(n: int) -> str:
         base = f"802{n:06d}"

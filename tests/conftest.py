@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from stdnum import luhn
 
-from samverkan.plugins import get_plugin_manager, reset_plugin_manager
+from samverkan.plugin.manager import get_plugin_manager, reset_plugin_manager
 from samverkan.services import Services
 
 TODAY = dt.date(2026, 11, 22)

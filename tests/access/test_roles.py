@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from samverkan.access import PERMISSIONS, ROLES
-from samverkan.errors import PermissionDenied, SamverkanError
+from samverkan.domain.access import PERMISSIONS, ROLES
+from samverkan.domain.errors import PermissionDenied, SamverkanError
 from samverkan.services import Services
 
 ACTIONS: dict[str, Callable[[Services, Path, Callable[[int], str]], object]] = {

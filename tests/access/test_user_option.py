@@ -6,7 +6,7 @@ import subprocess
 
 import tomli_w
 
-from samverkan.config import os_user
+from samverkan.runtime.config import os_user
 
 
 def test_user_option_refused_without_service_account(cli):

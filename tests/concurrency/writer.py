@@ -16,7 +16,7 @@ import time
 
 from stdnum import luhn
 
-from samverkan.errors import StaleUpdate, StoreError
+from samverkan.domain.errors import StaleUpdate, StoreError
 from samverkan.services import Services
 
 

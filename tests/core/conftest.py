@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from corekit import TODAY, install_testby
 
-from samverkan.plugins import get_plugin_manager, reset_plugin_manager
+from samverkan.plugin.manager import get_plugin_manager, reset_plugin_manager
 from samverkan.services import Services
 
 

@@ -9,11 +9,11 @@ from importlib import metadata
 import pytest
 from corekit import TODAY, orgnr
 
-from samverkan.lifecycle import CORE_GATES, STAGES
-from samverkan.model import FORM_KEYS
-from samverkan.plugins import ENTRY_POINT_GROUP, get_plugin_manager, reset_plugin_manager
+from samverkan.domain.lifecycle import CORE_GATES, STAGES
+from samverkan.domain.model import FORM_KEYS
+from samverkan.plugin.manager import ENTRY_POINT_GROUP, get_plugin_manager, reset_plugin_manager
 from samverkan.services import Services
-from samverkan.topics import TOPIC_KEYS
+from samverkan.domain.topics import TOPIC_KEYS
 
 
 def _municipality_entry_points() -> set[str]:
@@ -112,7 +112,7 @@ def test_gates_run_on_a_bare_collaboration_of_every_offered_form(loaded, municip
 
 
 def test_demo_data_loads_through_the_services(loaded, municipality, tmp_path):
-    from samverkan.demo import load_demo
+    from samverkan.services.demo import load_demo
 
     if not _implements_demo(loaded, municipality):
         pytest.skip(f"{municipality} ships no demo data")

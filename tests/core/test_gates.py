@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from samverkan.lifecycle import CORE_GATES, Finding, Gate, GateContext, evaluate
-from samverkan.model import (
+from samverkan.domain.lifecycle import CORE_GATES, Finding, Gate, GateContext, evaluate
+from samverkan.domain.model import (
     Agreement,
     CheckAnswer,
     CheckItem,
@@ -17,7 +17,7 @@ from samverkan.model import (
     Source,
     Termination,
 )
-from samverkan.rules import DecisionAuthority
+from samverkan.domain.rules import DecisionAuthority
 
 TODAY = dt.date(2026, 11, 22)
 SRC = Source("Testdokument", "s. 1")

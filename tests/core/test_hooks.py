@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from corekit import TODAY, drive, install_distribution, new_collab, new_org
 
-from samverkan.errors import NotFound, ValidationError
-from samverkan.lifecycle import CORE_GATES
-from samverkan.plugins import get_plugin_manager, reset_plugin_manager
-from samverkan.rules import AgreementSection, FollowUpPolicy, RuleText
+from samverkan.domain.errors import NotFound, ValidationError
+from samverkan.domain.lifecycle import CORE_GATES
+from samverkan.plugin.manager import get_plugin_manager, reset_plugin_manager
+from samverkan.domain.rules import AgreementSection, FollowUpPolicy, RuleText
 from samverkan.services import add_months
 
 
@@ -115,7 +115,7 @@ def test_hook_follow_up_policy(s):
 
 
 def _query(cid):
-    from samverkan.store.store import CollabQuery
+    from samverkan.domain.query import CollabQuery
 
     return CollabQuery(stage="active", limit=1)
 
@@ -173,7 +173,7 @@ UI_PLUGIN = '''
 from pathlib import Path
 
 from samverkan import hookimpl
-from samverkan.rules import Interface
+from samverkan.domain.rules import Interface
 
 
 def launch(settings):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from samverkan import i18n
-from samverkan.errors import PermissionDenied, StaleUpdate, ValidationError
+from samverkan.domain.errors import PermissionDenied, StaleUpdate, ValidationError
 from samverkan.i18n import Message, msg, translate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +46,8 @@ def test_msg_is_the_english_text_with_its_template_and_params():
 
 
 def test_the_english_text_of_a_refusal_is_unchanged():
-    from samverkan.model import validate_orgnr
-    from samverkan.money import parse_kronor
+    from samverkan.domain.model import validate_orgnr
+    from samverkan.domain.money import parse_kronor
 
     with pytest.raises(ValidationError) as exc:
         validate_orgnr("802000-0000")
@@ -59,7 +59,7 @@ def test_the_english_text_of_a_refusal_is_unchanged():
 
 
 def test_translate_to_swedish():
-    from samverkan.model import validate_orgnr
+    from samverkan.domain.model import validate_orgnr
 
     with pytest.raises(ValidationError) as exc:
         validate_orgnr("802000-0000")

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from corekit import install_distribution, install_testby, orgnr
 
-from samverkan.plugins import PluginProblem, get_plugin_manager, reset_plugin_manager
+from samverkan.plugin.manager import PluginProblem, get_plugin_manager, reset_plugin_manager
 
 RAISETOWN = '''
 from samverkan import hookimpl
-from samverkan.model import Source
-from samverkan.rules import FormOffer, Municipality
+from samverkan.domain.model import Source
+from samverkan.domain.rules import FormOffer, Municipality
 
 
 @hookimpl
@@ -44,7 +44,7 @@ import samverkan_no_such_dependency  # noqa: F401
 
 WRONG_KEY = '''
 from samverkan import hookimpl
-from samverkan.rules import Municipality
+from samverkan.domain.rules import Municipality
 
 
 @hookimpl
@@ -161,7 +161,7 @@ def test_load_plugins_restricts_which_entry_points_load(site, monkeypatch):
     monkeypatch.setenv("SAMVERKAN_LOAD_PLUGINS", "stockholm")
     registry = get_plugin_manager()
     assert list(registry.statuses) == ["stockholm"]
-    from samverkan.errors import SamverkanError
+    from samverkan.domain.errors import SamverkanError
 
     with pytest.raises(SamverkanError, match=r"no municipality plugin 'linkoping' is installed \(installed: stockholm\)"):
         registry.view("linkoping")

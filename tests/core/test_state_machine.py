@@ -27,9 +27,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from samverkan import lifecycle
-from samverkan.errors import SamverkanError, StaleUpdate
-from samverkan.model import ANSWERS
+from samverkan.domain import lifecycle
+from samverkan.domain.errors import SamverkanError, StaleUpdate
+from samverkan.domain.model import ANSWERS
 from samverkan.services import Services
 
 FORMS = ("informal", "iop", "procurement", "grant")

@@ -10,8 +10,8 @@ import pytest
 from corekit import TODAY, decide_start, drive, new_collab, new_org, orgnr
 from sqlite_utils import Database
 
-from samverkan.errors import StaleUpdate, StoreError, ValidationError
-from samverkan.model import Organisation, clean_text
+from samverkan.domain.errors import StaleUpdate, StoreError, ValidationError
+from samverkan.domain.model import Organisation, clean_text
 from samverkan.services import Services
 from samverkan.store import Store
 from samverkan.store import connection as store_connection
@@ -72,7 +72,7 @@ def test_the_cli_refuses_a_stale_version(cli, testby, tmp_path):
     cli("init", "--municipality", "testby")
     cli("org", "add", "Scoutkåren", "--orgnr", orgnr(1))
     cid = cli("collab", "add", "Läger", "--form", "informal", "--org", "1").output.strip()
-    from samverkan.config import os_user
+    from samverkan.runtime.config import os_user
 
     # a second session of the same user (init registered them), e.g. in another terminal
     other = Services.open(tmp_path / "cli.db", os_user(), registry=testby, today=TODAY)
@@ -160,7 +160,7 @@ def test_an_older_schema_with_data_is_migrated_without_loss(tmp_path, stop_befor
         assert (org.name, org.orgnr, org.version) == ("Gamla föreningen", orgnr(5), 3)
         c = store.get_collaboration(1)
         assert (c.title, c.stage, c.version, c.organisation_ids) == ("Läxhjälp i Berga", "active", 4, [1])
-        from samverkan.store.store import CollabQuery
+        from samverkan.domain.query import CollabQuery
 
         # the search index built by a later migration covers rows written before it
         assert [r["id"] for r in store.list_collaborations(CollabQuery(search="berga"))] == [1]
@@ -214,7 +214,7 @@ def test_a_renamed_organisation_is_renamed_in_its_collaborations_list_and_search
     other = new_org(s, n=46, name="Grannföreningen")
     c = s.register_initiative("Läxhjälp", "informal", [org.id, other.id])
     s.update_organisation(org.id, org.version, name="Nya namnet")
-    from samverkan.store.store import CollabQuery
+    from samverkan.domain.query import CollabQuery
 
     [row] = [r for r in s.collaborations(CollabQuery(limit=100)) if r["id"] == c.id]
     assert row["org_names"] == "Nya namnet, Grannföreningen"
@@ -305,7 +305,7 @@ def test_empty_names_and_unknown_choices_are_refused():
     with pytest.raises(ValidationError, match="name: must not be empty"):
         Organisation(" \x1b[0m ", orgnr(1))
     with pytest.raises(ValidationError, match="unknown form 'partnerskap'"):
-        from samverkan.model import validate_form
+        from samverkan.domain.model import validate_form
 
         validate_form("partnerskap")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from samverkan.errors import PermissionDenied, StoreError, ValidationError
-from samverkan.transfer import (
+from samverkan.domain.errors import PermissionDenied, StoreError, ValidationError
+from samverkan.services.transfer import (
     COLLAB_EXPORT_FIELDS,
     ORG_EXPORT_FIELDS,
     export_to_file,
@@ -211,7 +211,7 @@ def test_export_of_collaborations(make_services, orgnr, tmp_path):
     org = s.register_organisation("Förening", orgnr(1))
     s.register_initiative("Språkcafé", "iop", [org.id], unit="Arbetsmarknad")
     s.register_initiative("Promenad", "informal", [org.id])
-    from samverkan.store.store import CollabQuery
+    from samverkan.domain.query import CollabQuery
 
     rows = list(s.export_collaborations(CollabQuery(form="iop", limit=1)))
     assert [r["title"] for r in rows] == ["Språkcafé"]

@@ -8,8 +8,8 @@ import re
 import pytest
 from corekit import TODAY, agree, answer_all, consult, decide_start, drive, new_collab, new_org
 
-from samverkan import lifecycle
-from samverkan.errors import PermissionDenied, TransitionRefused, ValidationError
+from samverkan.domain import lifecycle
+from samverkan.domain.errors import PermissionDenied, TransitionRefused, ValidationError
 from samverkan.services import ConfirmationNeeded
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from samverkan.config import os_user
+from samverkan.runtime.config import os_user
 from samverkan.services import Services
 
 from .harness import Sshd, Tmux
@@ -120,7 +120,7 @@ def test_each_officer_acts_as_themselves_over_ssh(terminals, server, office, org
     rut.wait_for("kräver rollen")  # the core's refusal, in the Swedish interface
     _quit(rut)
 
-    s = Services.open(db, "checker")
+    s = Services.open(db, "rut")  # a reader: reads need a registered user once users exist
     try:
         names = [o.name for o in s.store.list_organisations()]
         assert names == ["Föreningen via SSH"]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from lkpg_helpers import LEGAL
 
-from samverkan.model import Collaboration
+from samverkan.domain.model import Collaboration
 from samverkan.services import Services
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lkpg_helpers import LEGAL, decide, findings
 
-from samverkan.errors import TransitionRefused, ValidationError
+from samverkan.domain.errors import TransitionRefused, ValidationError
 from samverkan.services import ConfirmationNeeded
 
 NO_MARKET = "linkoping.iop.no_market"

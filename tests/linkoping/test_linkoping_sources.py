@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from samverkan.topics import TOPIC_KEYS
+from samverkan.domain.topics import TOPIC_KEYS
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 from samverkan_linkoping import sroi
 
 # Hand calculation (SROI Guide): investment 400 000 kr over 3 years at 3.5 %.

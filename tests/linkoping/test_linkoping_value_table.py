@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from samverkan.store.store import CollabQuery
+from samverkan.domain.query import CollabQuery
 
 # Seed 003, "Översikt IOP inom arbetsmarknadsnämnden": name, organisations, participants,
 # target group, referral, value/year, AN cost/year, activity; then the computed partners'
@@ -52,7 +52,7 @@ PROJECT_KEYS = ("title", "organisations", "participants", "board_cost", "cost_20
 @pytest.fixture
 def demo(lkpg):
     """A Linköping database with the demo data loaded through the services."""
-    from samverkan.demo import load_demo
+    from samverkan.services.demo import load_demo
 
     counts = load_demo(lkpg, "linkoping")
     assert counts == {"organisations": 8, "collaborations": 8}

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from lkpg_helpers import LEGAL, MEETING
 
-from samverkan.errors import TransitionRefused, ValidationError
-from samverkan.store.store import CollabQuery
+from samverkan.domain.errors import TransitionRefused, ValidationError
+from samverkan.domain.query import CollabQuery
 
 
 def test_full_iop_walk(lkpg, orgnr):

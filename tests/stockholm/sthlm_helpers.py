@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from samverkan.errors import TransitionRefused
+from samverkan.domain.errors import TransitionRefused
 from samverkan.services import ConfirmationNeeded, Services, add_months
 
 MAILBOX = "funktion.amf.civilsamhalle@stockholm.se"

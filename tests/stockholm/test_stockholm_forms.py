@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sthlm_helpers import blocking_ids, refused
 
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 
 OFFERED = ("informal", "procurement", "iop", "external", "employer")
 

@@ -71,7 +71,7 @@ def test_iop_with_prestudy_passes(walk):
 
 
 def test_prestudy_record_needs_its_fields(walk):
-    from samverkan.errors import ValidationError
+    from samverkan.domain.errors import ValidationError
 
     cid = walk.new("iop")
     with pytest.raises(ValidationError, match="Gemensamma mål is required"):

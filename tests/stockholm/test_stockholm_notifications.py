@@ -10,7 +10,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from sthlm_helpers import MAILBOX
 
-from samverkan.outbox import deliver
 
 
 def _subjects(services, cid=None) -> list[str]:
@@ -61,7 +60,7 @@ def test_formal_decline_is_reported(walk):
 
 
 def test_refused_transition_leaves_no_notification(walk):
-    from samverkan.errors import TransitionRefused
+    from samverkan.domain.errors import TransitionRefused
 
     cid = walk.new("external")  # no consultation: the decision is refused
     walk.answer_all(cid)
@@ -113,7 +112,7 @@ def test_start_and_end_notifications_reach_the_smtp_server(walk, smtp_server):
     port, inbox = smtp_server
     cid = walk.to_active("informal")
     walk.s.end(cid, "Samarbetet är avslutat.", kind="expired")
-    counts = deliver(walk.s, {"host": "127.0.0.1", "port": port, "sender": "samverkan@test.invalid"})
+    counts = walk.s.deliver_outbox({"host": "127.0.0.1", "port": port, "sender": "samverkan@test.invalid"})
     assert counts == {"sent": 3, "failed": 0}
     _wait_for(inbox, 3)
     subjects = [msg["Subject"] for _, msg in inbox.messages]

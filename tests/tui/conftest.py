@@ -28,7 +28,7 @@ def make_app(make_services) -> Callable[..., Any]:
                 services: Any = None, db: Path | None = None) -> SamverkanApp:
         if services is None:
             if municipality is None:
-                from samverkan.plugins import get_plugin_manager
+                from samverkan.plugin.manager import get_plugin_manager
                 from samverkan.services import Services
 
                 services = Services.open(db, user, "test", registry=get_plugin_manager(), today=TODAY)

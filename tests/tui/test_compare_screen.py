@@ -7,9 +7,9 @@ from types import ModuleType
 from tuikit import MARKUP, SIZE, screen_name, screen_text, settle, type_text
 
 from samverkan import hookimpl
-from samverkan.compare import compare
-from samverkan.model import Source
-from samverkan.rules import Document, Municipality, RuleText
+from samverkan.plugin.compare import compare
+from samverkan.domain.model import Source
+from samverkan.domain.rules import Document, Municipality, RuleText
 
 DIFFERENT = ("initiative", "preparatory_body", "cost_split", "follow_up")
 

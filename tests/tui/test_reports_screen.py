@@ -14,8 +14,8 @@ import pytest
 from tuikit import MARKUP, SIZE, TODAY, screen_name, screen_text, settle, type_text
 
 from samverkan import hookimpl
-from samverkan.demo import load_demo
-from samverkan.rules import Document, Municipality, Report, ReportTable
+from samverkan.services.demo import load_demo
+from samverkan.domain.rules import Document, Municipality, Report, ReportTable
 
 SHARES = {
     "Hoppfull framtid": "52.87",
@@ -295,17 +295,17 @@ async def test_a_municipality_without_reports_says_so(make_app, registry):
 
 
 async def test_first_run_shows_progress_while_the_demo_loads(make_app, tmp_path, monkeypatch):
-    import samverkan.demo
+    import samverkan.services.demo
 
     release, started = threading.Event(), threading.Event()
-    real = samverkan.demo.load_demo
+    real = samverkan.services.demo.load_demo
 
     def slow_load(services, municipality, **kwargs):
         started.set()
         release.wait(10)
         return real(services, municipality, **kwargs)
 
-    monkeypatch.setattr(samverkan.demo, "load_demo", slow_load)
+    monkeypatch.setattr(samverkan.services.demo, "load_demo", slow_load)
     app = make_app(None, db=tmp_path / "blank.db")
     try:
         async with app.run_test(size=SIZE) as pilot:

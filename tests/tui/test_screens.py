@@ -8,7 +8,7 @@ import textwrap
 
 from tuikit import SIZE, TODAY, fill_form, form_errors, screen_name, screen_text, settle, type_text
 
-from samverkan.store.store import CollabQuery
+from samverkan.domain.query import CollabQuery
 
 
 async def test_first_run_chooses_municipality_and_starts_empty(make_app, tmp_path):
@@ -292,7 +292,7 @@ def test_start_up_imports_only_the_first_screen(tmp_path):
         import sys, asyncio
         import samverkan_tui
         assert "textual" not in sys.modules, "package import pulled in textual"
-        from samverkan.config import Settings
+        from samverkan.runtime.config import Settings
         from samverkan.services import Services
         from pathlib import Path
         s = Services.open({str(tmp_path / 'h.db')!r}, "anna", "test")

@@ -106,7 +106,7 @@ def test_compare_rule(snap_compare, snap_app):
 
 def test_value_table_report(snap_compare, make_app, tmp_path, monkeypatch):
     """Linköping's value table from its demo data, as 80x24 shows it."""
-    from samverkan.demo import load_demo
+    from samverkan.services.demo import load_demo
 
     fixed_clock(monkeypatch)
     app = make_app(None, db=tmp_path / "linkoping-demo.db")

@@ -1,6 +1,6 @@
 """Start-up: the collector is paused while samverkan starts and always resumed.
 
-samverkan.startup pauses CPython's cyclic GC during start-up (see its docstring and
+samverkan.runtime.startup pauses CPython's cyclic GC during start-up (see its docstring and
 scripts/bench_tui.py); these tests make sure nothing is left running without it.
 """
 
@@ -12,7 +12,7 @@ import sys
 
 from tuikit import SIZE, settle
 
-from samverkan.startup import pause_gc, resume_gc
+from samverkan.runtime.startup import pause_gc, resume_gc
 
 
 async def test_the_tui_resumes_the_collector_after_its_first_frame(make_app, orgnr) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from samverkan.config import Settings
+from samverkan.runtime.config import Settings
 
 TODAY = dt.date(2026, 11, 22)
 SIZE = (80, 24)
@@ -163,7 +163,7 @@ def fixed_clock(monkeypatch: Any) -> None:
     """Make every stored timestamp deterministic (one second apart)."""
     import itertools
 
-    import samverkan.store.store as store_module
+    import samverkan.store.sql as store_module
 
     ticks = itertools.count()
     base = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)

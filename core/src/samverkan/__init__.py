@@ -4,7 +4,7 @@ Plugins write ``from samverkan import hookimpl``. Nothing else is imported here,
 that importing the package stays cheap (the TUI's start-up depends on it).
 """
 
-from samverkan.hookspecs import hookimpl
+from samverkan.plugin.hookspecs import hookimpl
 
 __version__ = "0.1.0"
 __all__ = ["hookimpl", "__version__"]

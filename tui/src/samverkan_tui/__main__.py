@@ -11,14 +11,14 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from samverkan.startup import pause_gc
+    from samverkan.runtime.startup import pause_gc
 
-    pause_gc()  # resumed once the first screen is drawn (see samverkan.startup)
+    pause_gc()  # resumed once the first screen is drawn (see samverkan.runtime.startup)
     parser = argparse.ArgumentParser(prog="python -m samverkan_tui")
     parser.add_argument("--db", help="database file")
     parser.add_argument("--lang", choices=["sv", "en"], help="interface language")
     args = parser.parse_args(argv)
-    from samverkan.config import resolve
+    from samverkan.runtime.config import resolve
     from samverkan_tui.plugin import launch
 
     return launch(resolve(args.db, args.lang))

@@ -22,7 +22,7 @@ class FirstPage:
     """The home screen's first page and count, read in a thread started with the app."""
 
     def __init__(self, services: Any, lock: threading.Lock) -> None:
-        from samverkan.store.store import CollabQuery
+        from samverkan.domain.query import CollabQuery
 
         self.query = CollabQuery(limit=100)
         self.result: tuple[list[dict], int] | None = None
@@ -93,7 +93,7 @@ class SamverkanApp(App):
             self.first_page = FirstPage(self.services, self.db_lock)
 
     def on_mount(self) -> None:
-        from samverkan.startup import resume_gc
+        from samverkan.runtime.startup import resume_gc
 
         self.call_after_refresh(resume_gc)
         if self.services.municipality_key is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from samverkan import lifecycle
-from samverkan.model import FORMS, LEGAL_FORMS
+from samverkan.domain import lifecycle
+from samverkan.domain.model import FORMS, LEGAL_FORMS
 from samverkan_tui import labels
 from samverkan_tui.i18n import _
 from samverkan_tui.screens.form import Field, FormScreen
@@ -126,7 +126,7 @@ def _same_orgnr(org: Any, changes: dict[str, Any]) -> None:
     A number another organisation has is refused by the store inside its transaction,
     under this field and in the interface's language (the core's catalogue).
     """
-    from samverkan.model import validate_orgnr
+    from samverkan.domain.model import validate_orgnr
 
     if validate_orgnr(changes["orgnr"]) == org.orgnr:  # invalid: the message under the field
         del changes["orgnr"]

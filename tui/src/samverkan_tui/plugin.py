@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from samverkan import hookimpl
-from samverkan.rules import Interface
+from samverkan.domain.rules import Interface
 
 
 def launch(settings) -> int:
     """Run the Textual app with ``settings`` (imports Textual only now)."""
     import sys
 
-    from samverkan.errors import SamverkanError
+    from samverkan.domain.errors import SamverkanError
 
     try:
         from samverkan_tui.app import run

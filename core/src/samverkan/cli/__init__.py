@@ -49,7 +49,7 @@ class SamverkanGroup(click.Group):
         # plugins add their commands through the register_commands hook, once
         if not self._plugins_asked:
             self._plugins_asked = True
-            from samverkan.plugins import get_plugin_manager
+            from samverkan.plugin.manager import get_plugin_manager
 
             get_plugin_manager().always_on().call("register_commands", cli=self)
 
@@ -83,7 +83,7 @@ def make_cli() -> click.Group:
         Without a command, opens the interactive interface.
         """
         if ctx.invoked_subcommand is not None:  # only the TUI's start-up runs without the GC
-            from samverkan.startup import resume_gc
+            from samverkan.runtime.startup import resume_gc
 
             resume_gc()
         ctx.obj = AppContext.create(db, user, lang)
@@ -95,7 +95,7 @@ def make_cli() -> click.Group:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
-    from samverkan.startup import pause_gc
+    from samverkan.runtime.startup import pause_gc
 
     pause_gc()  # resumed by the TUI after its first frame, or by `cli` before a command
     cli = make_cli()

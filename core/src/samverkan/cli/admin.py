@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app
-from samverkan.errors import SamverkanError, ValidationError
+from samverkan.domain.errors import SamverkanError, ValidationError
 
 
 @click.command("plugins")
@@ -18,7 +18,7 @@ def plugins_cmd(as_json: bool) -> None:
 
     Each plugin's line is followed by its guideline documents, indented.
     """
-    from samverkan.plugins import get_plugin_manager
+    from samverkan.plugin.manager import get_plugin_manager
 
     registry = get_plugin_manager()
     registry.probe()  # a plugin that loads but raises in a hook is warned about below
@@ -53,7 +53,7 @@ def plugins_cmd(as_json: bool) -> None:
 @pass_app
 def init_cmd(app: AppContext, municipality: str) -> None:
     """Create or migrate the database, record the municipality and write the config file."""
-    from samverkan.config import write_config
+    from samverkan.runtime.config import write_config
 
     services = app.services
     services.set_municipality(municipality)
@@ -74,7 +74,7 @@ def init_cmd(app: AppContext, municipality: str) -> None:
 @pass_app
 def demo_cmd(app: AppContext, municipality: str, force: bool) -> None:
     """Fill a new database with the municipality's demo data."""
-    from samverkan.demo import load_demo
+    from samverkan.services.demo import load_demo
 
     counts = load_demo(app.services, municipality, force=force)
     click.echo(f"demo data for {municipality}: {counts['organisations']} organisations, "

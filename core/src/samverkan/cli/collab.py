@@ -10,10 +10,10 @@ import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app, print_findings
 from samverkan.cli.org import export_options, write_export
-from samverkan.errors import ValidationError
-from samverkan.lifecycle import STAGES
-from samverkan.model import ANSWERS, FORM_KEYS, INITIATORS
-from samverkan.output import text_table
+from samverkan.domain.errors import ValidationError
+from samverkan.domain.lifecycle import STAGES
+from samverkan.domain.model import ANSWERS, FORM_KEYS, INITIATORS
+from samverkan.cli.output import text_table
 
 
 @click.group("collab")
@@ -58,7 +58,7 @@ def collab_add(app: AppContext, title: str, form: str, orgs: tuple[str, ...], in
 def collab_list(app: AppContext, stage: str | None, form: str | None, search: str, overdue: bool,
                 limit: int, as_json: bool) -> None:
     """List collaborations."""
-    from samverkan.store.store import CollabQuery
+    from samverkan.domain.query import CollabQuery
 
     s = app.services
     q = CollabQuery(search=search, stage=stage, form=form, limit=limit,
@@ -319,8 +319,8 @@ def collab_overdue(app: AppContext) -> None:
 def collab_export(app: AppContext, stage: str | None, form: str | None, search: str, fmt: str | None,
                   output: Path | None) -> None:
     """Write the collaborations (optionally filtered) as CSV or JSON, one row each."""
-    from samverkan.store.store import CollabQuery
-    from samverkan.transfer import COLLAB_EXPORT_FIELDS
+    from samverkan.domain.query import CollabQuery
+    from samverkan.services.transfer import COLLAB_EXPORT_FIELDS
 
     rows = app.services.export_collaborations(CollabQuery(search=search, stage=stage, form=form))
     write_export(rows, COLLAB_EXPORT_FIELDS, fmt, output)

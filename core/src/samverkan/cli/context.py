@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from samverkan.config import Settings, resolve
-from samverkan.errors import SamverkanError, TransitionRefused
+from samverkan.runtime.config import Settings, resolve
+from samverkan.domain.errors import SamverkanError, TransitionRefused
 
 
 @dataclass
@@ -47,7 +47,7 @@ class AppContext:
 
     def launch_interface(self) -> int | None:
         """Open the registered interface (the TUI), or print help when none is installed."""
-        from samverkan.plugins import get_plugin_manager
+        from samverkan.plugin.manager import get_plugin_manager
 
         interfaces = get_plugin_manager().interfaces()
         if "tui" not in interfaces:

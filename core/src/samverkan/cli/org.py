@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app
-from samverkan.output import text_table
-from samverkan.transfer import FORMATS
+from samverkan.cli.output import text_table
+from samverkan.services.transfer import FORMATS
 
 
 @click.group("org")
@@ -52,7 +52,7 @@ def org_list(app: AppContext, search: str, limit: int, as_json: bool) -> None:
 @pass_app
 def org_show(app: AppContext, ref: str) -> None:
     """Show an organisation (by id or organisation number) and its collaborations."""
-    from samverkan.store.store import CollabQuery
+    from samverkan.domain.query import CollabQuery
 
     s = app.services
     org = s.organisation(ref)
@@ -105,7 +105,7 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def write_export(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str | None,
                  output: Path | None) -> None:
     """Write an export to ``output`` (atomically) or stdout; the row count goes to stderr for a file."""
-    from samverkan.transfer import export_to_file, guess_format, write_rows
+    from samverkan.services.transfer import export_to_file, guess_format, write_rows
 
     fmt = fmt or (guess_format(output) if output else "csv")
     if output is None:
@@ -120,6 +120,6 @@ def write_export(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: s
 @pass_app
 def org_export(app: AppContext, fmt: str | None, output: Path | None) -> None:
     """Write every organisation as CSV or JSON (importable with `org import`)."""
-    from samverkan.transfer import ORG_EXPORT_FIELDS
+    from samverkan.services.transfer import ORG_EXPORT_FIELDS
 
     write_export(app.services.export_organisations(), ORG_EXPORT_FIELDS, fmt, output)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app
-from samverkan.output import render_report
+from samverkan.cli.output import render_report
 
 
 @click.group("rules")
@@ -18,7 +18,7 @@ def rules_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_show(key: str, fmt: str) -> None:
     """Show the rules, checks and gates of municipality KEY, each with its source."""
-    from samverkan.plugins import get_plugin_manager
+    from samverkan.plugin.manager import get_plugin_manager
 
     view = get_plugin_manager().view(key)
     items = [
@@ -66,8 +66,8 @@ def rules_compare(a: str, b: str, form: str | None, only_differences: bool, fmt:
     Rows come in the fixed topic order, so the output can be diffed and kept in version
     control. Status: same, different, only_a, only_b, neither.
     """
-    from samverkan.compare import compare, to_data
-    from samverkan.plugins import get_plugin_manager
+    from samverkan.plugin.compare import compare, to_data
+    from samverkan.plugin.manager import get_plugin_manager
 
     comparison = compare(get_plugin_manager(), a, b, form)
     rows = comparison.differences() if only_differences else comparison.rows
@@ -90,7 +90,7 @@ def rules_compare(a: str, b: str, form: str | None, only_differences: bool, fmt:
 
 
 def _compare_markdown(comparison, rows) -> str:
-    from samverkan.output import markdown_table
+    from samverkan.cli.output import markdown_table
 
     def cell(side) -> str:
         if not side.regulated:

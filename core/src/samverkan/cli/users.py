@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from samverkan.access import ROLES
+from samverkan.domain.access import ROLES
 from samverkan.cli.context import AppContext, echo_json, pass_app
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 
 
 @click.group("admin")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from samverkan.errors import StoreError
+from samverkan.domain.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5_000
 # Checkpoint after this many WAL pages (about 4 MB with 4 KiB pages): keeps the WAL

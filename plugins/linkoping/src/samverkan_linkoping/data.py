@@ -2,7 +2,7 @@
 
 Everything that states a rule (checks, rule texts, record kinds, the value model) is
 data; this module turns it into the core's objects, each with its
-:class:`~samverkan.model.Source` in one of the documents of ``documents.toml``.
+:class:`~samverkan.domain.model.Source` in one of the documents of ``documents.toml``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from samverkan.model import CheckItem, Source
-from samverkan.national import checks_from_data
-from samverkan.rules import (
+from samverkan.domain.model import CheckItem, Source
+from samverkan.plugin.national import checks_from_data
+from samverkan.domain.rules import (
     Document,
     FormOffer,
     Municipality,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from samverkan.money import format_kronor
+from samverkan.domain.money import format_kronor
 from samverkan_linkoping import data
 from samverkan_linkoping.valuation import percent
 

@@ -1,6 +1,6 @@
 """Linköping's gates on IOP: the criteria of seed 003 as checks over the gate context.
 
-Each gate is a pure function of the :class:`~samverkan.lifecycle.GateContext` (no
+Each gate is a pure function of the :class:`~samverkan.domain.lifecycle.GateContext` (no
 database), guards the decision to start (and, for the initiative criterion, the move
 into preparation), and names its source in the 2020 information to the board.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from samverkan.lifecycle import Finding, Gate, GateContext
-from samverkan.model import Source
-from samverkan.money import format_kronor
+from samverkan.domain.lifecycle import Finding, Gate, GateContext
+from samverkan.domain.model import Source
+from samverkan.domain.money import format_kronor
 from samverkan_linkoping import data
 from samverkan_linkoping.valuation import benchmark_position, value_of
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from samverkan import hookimpl
-from samverkan.lifecycle import Gate
-from samverkan.model import CheckItem
-from samverkan.rules import (
+from samverkan.domain.lifecycle import Gate
+from samverkan.domain.model import CheckItem
+from samverkan.domain.rules import (
     DecisionAuthority,
     FollowUpPolicy,
     FormOffer,

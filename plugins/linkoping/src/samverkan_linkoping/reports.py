@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from samverkan.errors import ValidationError
-from samverkan.money import format_kronor, parse_kronor
-from samverkan.rules import Report, ReportTable
-from samverkan.store.store import CollabQuery
+from samverkan.domain.errors import ValidationError
+from samverkan.domain.money import format_kronor, parse_kronor
+from samverkan.domain.rules import Report, ReportTable
+from samverkan.domain.query import CollabQuery
 from samverkan_linkoping import data
 from samverkan_linkoping.valuation import POSITION_TEXT, add, benchmark_position, value_of
 

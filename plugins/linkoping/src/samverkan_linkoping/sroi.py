@@ -32,8 +32,8 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from samverkan.errors import ValidationError
-from samverkan.money import parse_kronor
+from samverkan.domain.errors import ValidationError
+from samverkan.domain.money import parse_kronor
 from samverkan_linkoping import data
 
 PERCENTAGES = ("deadweight", "attribution", "displacement", "drop_off")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from samverkan.model import Contribution
+from samverkan.domain.model import Contribution
 from samverkan_linkoping import data
 
 CENT = Decimal("0.01")

@@ -1,6 +1,6 @@
 """Stockholm's rule data, read from the TOML files in ``data/``.
 
-Every object built here carries a :class:`~samverkan.model.Source` made from one of the
+Every object built here carries a :class:`~samverkan.domain.model.Source` made from one of the
 documents in ``data/documents.toml``; an entry naming an unknown document fails loudly
 (``KeyError``) instead of shipping a rule without its source.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from samverkan.model import FORMS, CheckItem
-from samverkan.national import checks_from_data
-from samverkan.rules import (
+from samverkan.domain.model import FORMS, CheckItem
+from samverkan.plugin.national import checks_from_data
+from samverkan.domain.rules import (
     AgreementSection,
     DecisionAuthority,
     Document,

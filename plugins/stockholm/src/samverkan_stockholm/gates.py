@@ -1,6 +1,6 @@
 """Stockholm's gates: the rules of the guidelines that guard lifecycle transitions.
 
-Each gate is a pure function of the :class:`~samverkan.lifecycle.GateContext` (no
+Each gate is a pure function of the :class:`~samverkan.domain.lifecycle.GateContext` (no
 database, no state) and names the document it comes from. Where a source says *must*
 (ska) the finding blocks; where it says *should* (bör), or where the city accepted less
 than its auditors asked for, the finding is advisory and must be confirmed.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from samverkan.lifecycle import Finding, Gate, GateContext
-from samverkan.model import FORMS, Record
+from samverkan.domain.lifecycle import Finding, Gate, GateContext
+from samverkan.domain.model import FORMS, Record
 from samverkan_stockholm import data
 
 #: Forms with a written agreement: the AMF guidelines' "formell samverkan".

@@ -9,8 +9,8 @@ same transaction as the change.
 
 from __future__ import annotations
 
-from samverkan.lifecycle import GateContext
-from samverkan.model import Notification
+from samverkan.domain.lifecycle import GateContext
+from samverkan.domain.model import Notification
 from samverkan_stockholm import data
 
 _INFORMAL_EVENTS = {"transition:active": "start", "transition:ended": "end"}

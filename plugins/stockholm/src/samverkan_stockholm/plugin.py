@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from samverkan import hookimpl
-from samverkan.lifecycle import Gate, GateContext
-from samverkan.model import FORMS, CheckItem, Notification
-from samverkan.rules import (
+from samverkan.domain.lifecycle import Gate, GateContext
+from samverkan.domain.model import FORMS, CheckItem, Notification
+from samverkan.domain.rules import (
     AgreementSection,
     DecisionAuthority,
     FollowUpPolicy,

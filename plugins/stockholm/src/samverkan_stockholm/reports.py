@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from samverkan.rules import Report, ReportTable
+from samverkan.domain.rules import Report, ReportTable
 from samverkan.services import Services
-from samverkan.store.store import CollabQuery
+from samverkan.domain.query import CollabQuery
 from samverkan_stockholm import data
 
 _PAGE = 200

@@ -10,7 +10,7 @@ from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
-from samverkan.errors import SamverkanError
+from samverkan.domain.errors import SamverkanError
 from samverkan_tui.i18n import _
 
 T = TypeVar("T")

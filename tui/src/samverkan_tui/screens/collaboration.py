@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from samverkan import lifecycle
+from samverkan.domain import lifecycle
 from samverkan_tui import forms, labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.screens.base import BaseScreen
@@ -290,7 +290,7 @@ class CollaborationScreen(BaseScreen):
             self._advance_to(nxt[0], confirm=False)
 
     def _advance_to(self, stage: str, confirm: bool) -> None:
-        from samverkan.errors import TransitionRefused
+        from samverkan.domain.errors import TransitionRefused
         from samverkan.services import ConfirmationNeeded
 
         c = self.data["collaboration"]

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input
 
-from samverkan.store.store import CollabQuery
+from samverkan.domain.query import CollabQuery
 from samverkan_tui import labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.messages import OpenCollaboration, PageRequested

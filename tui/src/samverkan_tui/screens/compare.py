@@ -1,4 +1,4 @@
-"""Two municipalities' rules side by side, topic by topic (``samverkan.compare``).
+"""Two municipalities' rules side by side, topic by topic (``samverkan.plugin.compare``).
 
 Any two installed municipality plugins can be compared, whether or not one of them is
 this database's municipality, optionally for one collaboration form. At 80x24 the cells
@@ -17,8 +17,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
-from samverkan.compare import Comparison, Row, Side, compare
-from samverkan.model import FORM_KEYS
+from samverkan.plugin.compare import Comparison, Row, Side, compare
+from samverkan.domain.model import FORM_KEYS
 from samverkan_tui import labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.screens.base import BaseModal, BaseScreen

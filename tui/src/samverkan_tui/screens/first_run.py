@@ -82,7 +82,7 @@ class FirstRunScreen(BaseScreen):
         key = self.chosen()
         if not key or self.busy:
             return
-        from samverkan.demo import load_demo
+        from samverkan.services.demo import load_demo
 
         services = self.services
 

@@ -19,7 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from samverkan.errors import NotFound, SamverkanError, TransitionRefused, ValidationError
+from samverkan.domain.errors import NotFound, SamverkanError, TransitionRefused, ValidationError
 from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal
 

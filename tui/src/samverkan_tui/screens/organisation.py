@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Label, Static
 
-from samverkan.store.store import CollabQuery
+from samverkan.domain.query import CollabQuery
 from samverkan_tui import labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.messages import OpenCollaboration

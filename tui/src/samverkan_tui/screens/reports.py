@@ -1,8 +1,8 @@
 """The municipality's reports: a list, then one report built in a worker and shown as tables.
 
-A report (:class:`samverkan.rules.Report`) is built through the services in a thread
+A report (:class:`samverkan.domain.rules.Report`) is built through the services in a thread
 worker while a loading indicator and a "building …" status show; the result
-(:class:`samverkan.rules.ReportTable`) is shown one table at a time — the main table,
+(:class:`samverkan.domain.rules.ReportTable`) is shown one table at a time — the main table,
 then each section (``t`` switches) — with its totals row and notes. Numbers are
 formatted as the CLI formats them (``6 300 926``, ``58.25``); every text is literal.
 At 80x24 the cells are cut to one line; the first column stays while scrolling
@@ -24,7 +24,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
-from samverkan.rules import Report, ReportTable
+from samverkan.domain.rules import Report, ReportTable
 from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal, BaseScreen
 from samverkan_tui.widgets.facts import facts

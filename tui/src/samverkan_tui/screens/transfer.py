@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, DataTable, Input, Label, ProgressBar, RadioButton, RadioSet
 from textual.worker import get_current_worker
 
-from samverkan.transfer import ImportResult
+from samverkan.services.transfer import ImportResult
 from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal
 

@@ -7,10 +7,10 @@ from functools import cache
 from typing import Any
 
 from samverkan import hookimpl
-from samverkan.lifecycle import Gate, GateContext
-from samverkan.model import Notification
-from samverkan.national import checks_from_data
-from samverkan.rules import (
+from samverkan.domain.lifecycle import Gate, GateContext
+from samverkan.domain.model import Notification
+from samverkan.plugin.national import checks_from_data
+from samverkan.domain.rules import (
     AgreementSection,
     DecisionAuthority,
     Document,

@@ -22,12 +22,12 @@ from typing import Any
 
 import pluggy
 
-from samverkan import hookspecs
-from samverkan.errors import SamverkanError, ValidationError
+from samverkan.plugin import hookspecs
+from samverkan.domain.errors import SamverkanError, ValidationError
 from samverkan.i18n import msg
-from samverkan.lifecycle import CORE_GATES, Gate
-from samverkan.model import FORM_KEYS, CheckItem
-from samverkan.rules import (
+from samverkan.domain.lifecycle import CORE_GATES, Gate
+from samverkan.domain.model import FORM_KEYS, CheckItem
+from samverkan.domain.rules import (
     AgreementSection,
     DecisionAuthority,
     FollowUpPolicy,
@@ -38,10 +38,10 @@ from samverkan.rules import (
     Report,
     RuleText,
 )
-from samverkan.topics import TOPIC_KEYS
+from samverkan.domain.topics import TOPIC_KEYS
 
 ENTRY_POINT_GROUP = "samverkan"
-DEFAULT_PLUGINS = ("samverkan.national",)
+DEFAULT_PLUGINS = ("samverkan.plugin.national",)
 
 
 @dataclass
@@ -336,7 +336,7 @@ class MunicipalityView:
         found = self.first("decision_authority", form=form)
         if isinstance(found, DecisionAuthority):
             return found
-        from samverkan.lifecycle import CORE_SOURCE
+        from samverkan.domain.lifecycle import CORE_SOURCE
 
         return DecisionAuthority("manager", "ansvarig chef", CORE_SOURCE)
 

@@ -1,7 +1,7 @@
 """Comparison topics: the questions every municipality's guidelines can be compared on.
 
 The keys are stable (scripts and plugins use them); labels are Swedish, the users'
-language. A plugin answers a topic with :class:`samverkan.rules.RuleText`.
+language. A plugin answers a topic with :class:`samverkan.domain.rules.RuleText`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from then on only registered users act, each within their roles.
 
 from __future__ import annotations
 
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
 
 ROLES = ("reader", "officer", "manager", "preparatory", "admin")

@@ -22,15 +22,15 @@ if TYPE_CHECKING:
 
     import click
 
-    from samverkan.lifecycle import GateContext
-    from samverkan.model import Notification
-    from samverkan.rules import (
+    from samverkan.domain.lifecycle import GateContext
+    from samverkan.domain.model import Notification
+    from samverkan.domain.rules import (
         AgreementSection,
         DecisionAuthority,
         FollowUpPolicy,
         Municipality,
     )
-    from samverkan.services import Services
+    from samverkan.domain.reading import WorkSession
 
 hookspec = pluggy.HookspecMarker("samverkan")
 hookimpl = pluggy.HookimplMarker("samverkan")
@@ -48,7 +48,7 @@ def municipality() -> Municipality | None:
     Implementing this hook makes a plugin a *municipality plugin*: its other hooks are
     only called when its municipality is active (or explicitly compared).
 
-    :returns: a :class:`samverkan.rules.Municipality` whose ``key`` equals the plugin's
+    :returns: a :class:`samverkan.domain.rules.Municipality` whose ``key`` equals the plugin's
         entry-point name. Stops at first non-None result.
     """
 
@@ -62,7 +62,7 @@ def municipality() -> Municipality | None:
 def register_forms(register: Callable[[Any], None]) -> None:
     """Register the collaboration forms the municipality offers, under their local names.
 
-    :param register: call with a :class:`samverkan.rules.FormOffer` per form. A form the
+    :param register: call with a :class:`samverkan.domain.rules.FormOffer` per form. A form the
         municipality does not offer may still be registered with ``offered=False`` and a
         ``note`` saying where to turn instead.
     """
@@ -70,24 +70,24 @@ def register_forms(register: Callable[[Any], None]) -> None:
 
 @hookspec
 def register_checks(register: Callable[[Any], None]) -> None:
-    """Register checklist items (:class:`samverkan.model.CheckItem`).
+    """Register checklist items (:class:`samverkan.domain.model.CheckItem`).
 
     Each item names the forms it applies to (none: every form), whether it must be
     answered before the decision, and whether ``not_met`` blocks the decision.
 
-    :param register: call with one :class:`~samverkan.model.CheckItem` per item.
+    :param register: call with one :class:`~samverkan.domain.model.CheckItem` per item.
     """
 
 
 @hookspec
 def register_gates(register: Callable[[Any], None]) -> None:
-    """Register gates (:class:`samverkan.lifecycle.Gate`) that guard lifecycle transitions.
+    """Register gates (:class:`samverkan.domain.lifecycle.Gate`) that guard lifecycle transitions.
 
-    A gate's ``check`` receives a :class:`samverkan.lifecycle.GateContext` holding the
+    A gate's ``check`` receives a :class:`samverkan.domain.lifecycle.GateContext` holding the
     collaboration and all its records; it yields messages or findings. It must not touch
     the database or keep state.
 
-    :param register: call with one :class:`~samverkan.lifecycle.Gate` per rule.
+    :param register: call with one :class:`~samverkan.domain.lifecycle.Gate` per rule.
     """
 
 
@@ -98,7 +98,7 @@ def register_record_kinds(register: Callable[[Any], None]) -> None:
     The core stores them (with author and time, audited) and hands them to gates via
     :meth:`GateContext.records_of`. Example: a consultation with a preparatory group.
 
-    :param register: call with a :class:`samverkan.rules.RecordKind`.
+    :param register: call with a :class:`samverkan.domain.rules.RecordKind`.
     """
 
 
@@ -112,7 +112,7 @@ def decision_authority(form: str) -> DecisionAuthority | None:
     """Say who decides on a collaboration of ``form`` (a manager or a board).
 
     :param form: the form key.
-    :returns: a :class:`samverkan.rules.DecisionAuthority`, or None to leave it to the
+    :returns: a :class:`samverkan.domain.rules.DecisionAuthority`, or None to leave it to the
         core default (the responsible manager). Stops at first non-None result.
     """
 
@@ -122,7 +122,7 @@ def agreement_sections(form: str) -> list[AgreementSection] | None:
     """List the sections a written agreement of ``form`` must or should contain.
 
     :param form: the form key.
-    :returns: a list of :class:`samverkan.rules.AgreementSection` (results of all
+    :returns: a list of :class:`samverkan.domain.rules.AgreementSection` (results of all
         plugins are joined).
     """
 
@@ -132,7 +132,7 @@ def follow_up_policy(form: str) -> FollowUpPolicy | None:
     """Say how often and how a collaboration of ``form`` is followed up.
 
     :param form: the form key.
-    :returns: a :class:`samverkan.rules.FollowUpPolicy`, or None for no schedule.
+    :returns: a :class:`samverkan.domain.rules.FollowUpPolicy`, or None for no schedule.
         Stops at first non-None result.
     """
 
@@ -146,18 +146,18 @@ def follow_up_policy(form: str) -> FollowUpPolicy | None:
 def register_rules(register: Callable[[Any], None]) -> None:
     """Register the municipality's rule texts per comparison topic.
 
-    :param register: call with a :class:`samverkan.rules.RuleText` whose ``topic`` is one
-        of :data:`samverkan.topics.TOPIC_KEYS`; give a normalised ``value`` where the rule
+    :param register: call with a :class:`samverkan.domain.rules.RuleText` whose ``topic`` is one
+        of :data:`samverkan.domain.topics.TOPIC_KEYS`; give a normalised ``value`` where the rule
         is comparable as a value.
     """
 
 
 @hookspec
 def register_reports(register: Callable[[Any], None]) -> None:
-    """Register reports (:class:`samverkan.rules.Report`) the municipality needs.
+    """Register reports (:class:`samverkan.domain.rules.Report`) the municipality needs.
 
-    :param register: call with a :class:`~samverkan.rules.Report`; its ``build`` is given
-        the :class:`samverkan.services.Services` to read through.
+    :param register: call with a :class:`~samverkan.domain.rules.Report`; its ``build`` is given
+        the acting session to read through (:class:`samverkan.domain.reading.ReadSession`).
     """
 
 
@@ -172,15 +172,17 @@ def lifecycle_event(event: str, context: GateContext) -> list[Notification] | No
         collaboration reached ``<stage>``, ``"decision"`` after a decision was recorded,
         ``"record:<kind>"`` after a plugin record of ``<kind>`` was added.
     :param context: the collaboration after the change, with its records.
-    :returns: a list of :class:`samverkan.model.Notification`, or None.
+    :returns: a list of :class:`samverkan.domain.model.Notification`, or None.
     """
 
 
 @hookspec
-def load_demo(services: Services) -> None:
+def load_demo(services: WorkSession) -> None:
     """Fill an empty database with the municipality's demo data, through the services.
 
-    :param services: services acting as the demo user on the target database.
+    :param services: the session acting as the demo user on the target database
+        (:class:`samverkan.domain.reading.WorkSession`): demo data is entered through the
+        same use cases as an officer's, so it is validated and audited like theirs.
     """
 
 
@@ -193,7 +195,7 @@ def load_demo(services: Services) -> None:
 def register_interfaces(register: Callable[[Any], None]) -> None:
     """Register a user interface opened when ``samverkan`` runs without a command.
 
-    :param register: call with a :class:`samverkan.rules.Interface`.
+    :param register: call with a :class:`samverkan.domain.rules.Interface`.
     """
 
 

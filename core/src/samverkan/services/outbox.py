@@ -12,17 +12,17 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any
 
-from samverkan.services import Services
+from samverkan.store import Store
 
 
-def deliver(services: Services, smtp: dict[str, Any], limit: int = 100) -> dict[str, int]:
+def deliver(store: Store, actor: str, origin: str, smtp: dict[str, Any], limit: int = 100) -> dict[str, int]:
     """Send pending notifications through the SMTP server in ``smtp``.
 
     :param smtp: ``host`` (required), ``port`` (25), ``sender``, ``timeout`` (10 s),
         ``starttls`` (false), ``username`` / ``password`` (optional).
     :returns: counts of ``sent`` and ``failed`` messages; each attempt is recorded.
     """
-    pending = services.store.outbox(pending_only=True)[:limit]
+    pending = store.outbox(pending_only=True, limit=limit)
     counts = {"sent": 0, "failed": 0}
     if not pending or not smtp.get("host"):
         return counts
@@ -30,9 +30,9 @@ def deliver(services: Services, smtp: dict[str, Any], limit: int = 100) -> dict[
     try:
         server = smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=float(smtp.get("timeout", 10)))
     except OSError as exc:
-        with services.store.transaction(services.actor, services.origin):
+        with store.transaction(actor, origin):
             for row in pending:
-                services.store.mark_notification(row["id"], sent=False, error=f"connect: {exc}")
+                store.mark_notification(row["id"], sent=False, error=f"connect: {exc}")
         counts["failed"] = len(pending)
         return counts
     with server:
@@ -49,7 +49,7 @@ def deliver(services: Services, smtp: dict[str, Any], limit: int = 100) -> dict[
                 ok, error = True, ""
             except smtplib.SMTPException as exc:
                 ok, error = False, str(exc)
-            with services.store.transaction(services.actor, services.origin):
-                services.store.mark_notification(row["id"], sent=ok, error=error)
+            with store.transaction(actor, origin):
+                store.mark_notification(row["id"], sent=ok, error=error)
             counts["sent" if ok else "failed"] += 1
     return counts

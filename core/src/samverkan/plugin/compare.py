@@ -1,7 +1,7 @@
 """Comparing two municipalities' rules topic by topic.
 
-Each municipality plugin answers the comparison topics (:mod:`samverkan.topics`) it
-regulates with :class:`~samverkan.rules.RuleText`. Comparing is a join on topic: a row
+Each municipality plugin answers the comparison topics (:mod:`samverkan.domain.topics`) it
+regulates with :class:`~samverkan.domain.rules.RuleText`. Comparing is a join on topic: a row
 per topic, marked ``same`` / ``different`` (by normalised value where both give one,
 else by text), ``only_a`` / ``only_b`` (one side does not regulate it) or ``neither``.
 Rows come in the fixed topic order so that output can be diffed and versioned.
@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from samverkan.plugins import Registry
-from samverkan.rules import RuleText
-from samverkan.topics import TOPICS, Topic
+from samverkan.plugin.manager import Registry
+from samverkan.domain.rules import RuleText
+from samverkan.domain.topics import TOPICS, Topic
 
 STATUSES = ("same", "different", "only_a", "only_b", "neither")
 DIFFERENCES = ("different", "only_a", "only_b")
@@ -127,7 +127,7 @@ def compare(registry: Registry, a: str, b: str, form: str | None = None) -> Comp
     :param form: only rules that concern this form (rules for every form always count).
     """
     if form is not None:
-        from samverkan.model import validate_form
+        from samverkan.domain.model import validate_form
 
         validate_form(form)
     rules_a, rules_b = _rules_for(registry, a, form), _rules_for(registry, b, form)

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from samverkan.errors import ValidationError
+from samverkan.domain.access import PERMISSIONS, TRANSITION_ACTIONS
+from samverkan.domain.errors import ValidationError
+from samverkan.domain.model import FORMS, Source
 from samverkan.i18n import msg
-from samverkan.model import FORMS, Source
 
 if TYPE_CHECKING:
-    from samverkan.model import (
+    from samverkan.domain.model import (
         Agreement,
         CheckAnswer,
         CheckItem,
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
         Record,
         Termination,
     )
-    from samverkan.rules import DecisionAuthority
+    from samverkan.domain.rules import DecisionAuthority
+    from samverkan.domain.state import CollabState
 
 STAGES = ("initiative", "preparation", "decided", "declined", "agreement", "active", "ended")
 FINAL_STAGES = ("declined", "ended")
@@ -86,6 +88,60 @@ def path(form: str, start: str, target: str) -> list[tuple[str, str]]:
         msg("a {form} collaboration cannot go from {start!r} to {target!r}",
             form=form, start=start, target=target), "stage"
     )
+
+
+#: what a user can do with a collaboration -> the permission it needs
+ACTIONS: dict[str, str] = {
+    "answer": "check.answer",
+    "decide": "decision.record",
+    "agreement": "agreement.record",
+    "follow_up": "follow_up.record",
+    "end": "collaboration.end",
+    "edit": "collaboration.update",
+    "record": "record.add",
+    "contribution": "contributions.set",
+    "conflict": "conflict.declare",
+    "advance": "",  # the permission of the transition to the next stage
+}
+
+
+def stage_allows(action: str, form: str, stage: str) -> bool:
+    """Whether a collaboration of ``form`` at ``stage`` admits ``action`` at all (any user)."""
+    closed = stage in FINAL_STAGES
+    if action == "decide":
+        return stage == "preparation"
+    if action == "agreement":
+        return FORMS[form].written_agreement and stage in ("decided", "agreement")
+    if action in ("follow_up", "end"):
+        return stage == "active"
+    if action == "advance":
+        return bool(next_stages(form, stage))
+    if action == "conflict":
+        return True
+    # answer, edit, record, contribution: a closed collaboration is kept as it was
+    return not closed
+
+
+def allowed_actions(state: CollabState, roles: Iterable[str]) -> frozenset[str]:
+    """What a user holding ``roles`` can do now with the collaboration in ``state``.
+
+    The single answer for the services (which refuse the rest) and the interfaces (which
+    offer only these). Unit and conflict-of-interest limits are checked by the services
+    when the action is taken.
+    """
+    mine = set(roles)
+    c = state.collaboration
+    out = set()
+    for action, permission in ACTIONS.items():
+        if not stage_allows(action, c.form, c.stage):
+            continue
+        if action == "advance":
+            needed = {TRANSITION_ACTIONS[s] for s in next_stages(c.form, c.stage)}
+        else:
+            needed = {permission}
+        if any(mine & PERMISSIONS[p] for p in needed):
+            out.add(action)
+    return frozenset(out)
 
 
 # ---------------------------------------------------------------------------
@@ -141,6 +197,25 @@ class GateContext:
     def form(self) -> str:
         """The collaboration's form key."""
         return self.collaboration.form
+
+    @classmethod
+    def for_transition(cls, state: CollabState, to_stage: str, *, actor: str,
+                       checks: list[CheckItem], authority: DecisionAuthority | None,
+                       today: dt.date, decision: Decision | None = None,
+                       termination: Termination | None = None) -> GateContext:
+        """The context of moving the collaboration in ``state`` to ``to_stage``.
+
+        ``decision`` / ``termination``: the one being recorded with the transition (it
+        is judged before it is stored); otherwise the stored one.
+        """
+        return cls(
+            collaboration=state.collaboration, from_stage=state.stage, to_stage=to_stage,
+            actor=actor, organisations=state.organisations, checks=checks,
+            answers=state.answers, decision=decision or state.decision,
+            agreement=state.agreement, contributions=state.contributions,
+            follow_ups=state.follow_ups, termination=termination or state.termination,
+            records=state.records, conflicts=state.conflicts, authority=authority, today=today,
+        )
 
     def records_of(self, kind: str) -> list[Record]:
         """The plugin records of ``kind`` on this collaboration, oldest first."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from samverkan.errors import SamverkanError
+from samverkan.domain.errors import SamverkanError
 
 APP = "samverkan"
 

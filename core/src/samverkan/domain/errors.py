@@ -6,10 +6,7 @@ on stderr with exit status 1, the TUI shows it in a notification or next to the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from samverkan.lifecycle import Finding
+from typing import Any
 
 
 class SamverkanError(Exception):
@@ -39,10 +36,16 @@ class PermissionDenied(SamverkanError):
 class TransitionRefused(SamverkanError):
     """A lifecycle transition was stopped by at least one blocking finding."""
 
-    def __init__(self, message: str, findings: list[Finding]):
+    # findings are samverkan.domain.lifecycle.Finding; typed loosely because every
+    # domain module imports this one, and this one imports none of them
+    def __init__(self, message: str, findings: list[Any]):
         super().__init__(message)
         self.findings = findings
 
 
 class StoreError(SamverkanError):
     """The database file cannot be used (locked too long, corrupt, not a database)."""
+
+
+class StateChanged(SamverkanError):
+    """What a command was judged on changed before it could be written (retried by the services)."""

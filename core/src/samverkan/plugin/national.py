@@ -1,7 +1,7 @@
 """The built-in national rules: democracy conditions (SOU 2019:35), municipal
 competence, the procurement duty and state aid.
 
-Registered as a default plugin like any other (see :data:`samverkan.plugins.DEFAULT_PLUGINS`),
+Registered as a default plugin like any other (see :data:`samverkan.plugin.manager.DEFAULT_PLUGINS`),
 so every municipality's checklist starts from them. The rules themselves are data in
 ``data/national.toml``.
 """
@@ -12,14 +12,14 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from samverkan.hookspecs import hookimpl
-from samverkan.model import CheckItem
-from samverkan.rules import Document, load_toml, sourced
+from samverkan.plugin.hookspecs import hookimpl
+from samverkan.domain.model import CheckItem
+from samverkan.domain.rules import Document, load_toml, sourced
 
 
 @cache
 def _data() -> dict[str, Any]:
-    return load_toml("samverkan", "data/national.toml")
+    return load_toml("samverkan", "plugin/data/national.toml")
 
 
 def documents() -> dict[str, Document]:

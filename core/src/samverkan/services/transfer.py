@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
 
 FORMATS = ("csv", "json")
@@ -264,7 +264,7 @@ def parse_json(text: str) -> list[InputRow]:
 
 
 def organisation_fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword arguments for :class:`~samverkan.model.Organisation` from one row.
+    """The keyword arguments for :class:`~samverkan.domain.model.Organisation` from one row.
 
     :raises ValidationError: for a key that is not a column or a value that is not text (JSON).
     """

@@ -7,7 +7,7 @@ kronor, so öre would add precision nobody records. Amounts are never negative.
 
 from __future__ import annotations
 
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
 
 

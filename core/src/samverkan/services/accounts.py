@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
 
 _USERNAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$")

@@ -1,8 +1,8 @@
 """The objects plugins hand to the core: identity, forms, rules, policies and reports.
 
 Plugins build these (mostly from TOML data, see :func:`load_toml`) and pass them to the
-``register`` callbacks of the hooks in :mod:`samverkan.hookspecs`. Everything that states
-a rule carries a :class:`~samverkan.model.Source`.
+``register`` callbacks of the hooks in :mod:`samverkan.plugin.hookspecs`. Everything that states
+a rule carries a :class:`~samverkan.domain.model.Source`.
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from samverkan.errors import ValidationError
-from samverkan.model import FORM_KEYS, Source
+from samverkan.domain.errors import ValidationError
+from samverkan.domain.model import FORM_KEYS, Source
 
-if TYPE_CHECKING:
-    from samverkan.services import Services
 
 
 @dataclass(frozen=True)
@@ -145,7 +143,7 @@ class RecordKind:
 
 @dataclass(frozen=True)
 class RuleText:
-    """A municipality's answer to a comparison topic (see :mod:`samverkan.topics`).
+    """A municipality's answer to a comparison topic (see :mod:`samverkan.domain.topics`).
 
     :param value: a normalised, comparable value where the rule has one
         (``"organisation"``, ``0.5``, ``"yearly"``, ``True``), else ``None``.
@@ -174,12 +172,16 @@ class ReportTable:
 
 @dataclass(frozen=True)
 class Report:
-    """A report a plugin offers; ``build`` reads through the services it is given."""
+    """A report a plugin offers.
+
+    ``build`` is given the acting session, a :class:`samverkan.domain.reading.ReadSession`
+    (typed loosely here: that protocol names these types, not the other way round).
+    """
 
     key: str
     title: str
     description: str
-    build: Callable[[Services], ReportTable]
+    build: Callable[[Any], ReportTable]
     source: Source | None = None
 
 
@@ -187,7 +189,7 @@ class Report:
 class Interface:
     """A user interface that can be opened when ``samverkan`` runs without a command.
 
-    ``launch`` receives the resolved settings (a :class:`samverkan.config.Settings`).
+    ``launch`` receives the resolved settings (a :class:`samverkan.runtime.config.Settings`).
     """
 
     key: str

@@ -3,7 +3,7 @@
 Every constructor validates what it is given (``__post_init__``), so a record that
 exists in memory is a valid one: organisation numbers pass python-stdnum's Swedish
 check, periods are in order, amounts are whole, non-negative kronor (see
-:mod:`samverkan.money`), and free text is stripped of terminal control characters.
+:mod:`samverkan.domain.money`), and free text is stripped of terminal control characters.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from samverkan.errors import ValidationError
+from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
-from samverkan.money import parse_kronor
+from samverkan.domain.money import parse_kronor
 
 # ---------------------------------------------------------------------------
 # Stable keys (used by scripts, the CLI and plugins; never translated)
@@ -427,7 +427,7 @@ class Notification:
     """A message for someone outside the system, e.g. the preparatory group's mailbox.
 
     Notifications are written to an outbox in the same transaction as the change that
-    caused them, and delivered afterwards (see :mod:`samverkan.outbox`).
+    caused them, and delivered afterwards (see :mod:`samverkan.services.outbox`).
     """
 
     to: str
@@ -446,7 +446,7 @@ class Notification:
 class Record:
     """A plugin-defined record about a collaboration (e.g. a consultation, a pre-study).
 
-    ``kind`` names a :class:`samverkan.hookspecs.RecordKind` that a plugin registered;
+    ``kind`` names a :class:`samverkan.plugin.hookspecs.RecordKind` that a plugin registered;
     ``data`` holds its fields.
     """
 

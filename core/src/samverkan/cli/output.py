@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from samverkan.rules import ReportTable
+from samverkan.domain.rules import ReportTable
 
 
 def _cell(value: Any) -> str:

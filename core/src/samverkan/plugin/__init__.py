@@ -1,0 +1,1 @@
+"""The plugin API: hook specifications, the plugin manager, rule data and comparison."""

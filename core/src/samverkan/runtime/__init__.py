@@ -1,0 +1,1 @@
+"""What an interface needs to start: settings and start-up tuning."""

@@ -1,0 +1,36 @@
+"""The use cases, one module per subject, around one session.
+
+:class:`Services` is the one entry point the CLI and the TUI use: a session (the store,
+the acting user, the municipality's plugin view and the declared permissions, see
+:mod:`.session`) with the use cases of every subject:
+
+- :mod:`.organisations` — register, look up, change, list
+- :mod:`.exchange` — import and export
+- :mod:`.collaborations` — register an initiative, change, list, read one; the form's rules
+- :mod:`.records` — checklist answers, contributions, plugin records, conflicts,
+  agreement, follow-ups
+- :mod:`.transitions` — check, advance, decide, end
+- :mod:`.admin` — users, municipality, audit log, backups, outbox, reports
+- :mod:`.demo` — demo data
+"""
+
+from __future__ import annotations
+
+from samverkan.services.admin import AdminUseCases
+from samverkan.services.collaborations import FormRules
+from samverkan.services.demo import DemoUseCases
+from samverkan.services.exchange import ExchangeUseCases
+from samverkan.services.followups import add_months
+from samverkan.services.organisations import OrganisationUseCases
+from samverkan.services.records import RecordUseCases
+from samverkan.services.session import Permission, Session, use_case
+from samverkan.services.transitions import ConfirmationNeeded, TransitionUseCases
+
+
+class Services(TransitionUseCases, RecordUseCases, OrganisationUseCases, ExchangeUseCases,
+               AdminUseCases, DemoUseCases):
+    """Every use case, bound to one database, one municipality and one acting user."""
+
+
+__all__ = ["ConfirmationNeeded", "FormRules", "Permission", "Services", "Session", "add_months",
+           "use_case"]

@@ -1,0 +1,217 @@
+"""Use cases on collaborations: register an initiative, change its details, list, read one,
+and what the municipality's rules say about its form."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from samverkan.domain import lifecycle
+from samverkan.domain.errors import ValidationError
+from samverkan.domain.lifecycle import GateContext
+from samverkan.domain.model import CheckAnswer, CheckItem, Collaboration, validate_form
+from samverkan.domain.query import CollabQuery
+from samverkan.domain.rules import (
+    AgreementSection,
+    DecisionAuthority,
+    FollowUpPolicy,
+    FormOffer,
+    Municipality,
+    RecordKind,
+)
+from samverkan.domain.state import CollabState
+from samverkan.i18n import msg
+from samverkan.services.session import Session, use_case
+
+
+@dataclass(frozen=True)
+class FormRules:
+    """What the municipality's rules say about one form, for forms and detail views."""
+
+    form: str
+    offer: FormOffer | None
+    checks: list[CheckItem]
+    authority: DecisionAuthority
+    sections: list[AgreementSection]
+    follow_up: FollowUpPolicy | None
+    record_kinds: dict[str, RecordKind]
+
+    @property
+    def name(self) -> str:
+        """The municipality's name for the form (its key if it registered none)."""
+        return self.offer.name if self.offer else self.form
+
+
+class CollaborationUseCases(Session):
+    """Collaborations (mixed into :class:`samverkan.services.Services`)."""
+
+    def _organisation_id(self, ref: int | str) -> int:
+        # the registration's own permission covers looking its organisations up
+        text = str(ref).strip()
+        if text.isdigit() and len(text) < 10:
+            return self.store.get_organisation(int(text)).id  # type: ignore[return-value]
+        from samverkan.domain.errors import NotFound
+        from samverkan.domain.model import validate_orgnr
+
+        found = self.store.find_organisation(validate_orgnr(text))
+        if found is None:
+            raise NotFound(msg("no organisation with organisation number {orgnr}", orgnr=text))
+        return found.id  # type: ignore[return-value]
+
+    @use_case("collaboration.register", on="collaboration.new")
+    def register_initiative(self, title: str, form: str, organisations: list[int | str],
+                            initiator: str = "organisation", **fields: Any) -> Collaboration:
+        """Register a new initiative to collaborate (stage ``initiative``)."""
+        validate_form(form)
+        offer = self.view.form(form)
+        if offer is not None and not offer.offered:
+            raise ValidationError(msg("{form}: {note}", form=offer.name,
+                                      note=offer.note or msg("not offered here")), "form")
+        if not organisations:
+            raise ValidationError(msg("a collaboration needs at least one organisation"), "org")
+        org_ids = [self._organisation_id(ref) for ref in organisations]
+        collab = Collaboration(title=title, form=form, organisation_ids=org_ids,
+                               initiator=initiator, **fields)
+        # The notifications name the new collaboration's number, so it is reserved first
+        # (its own short write) and the plugins render them before the insert's lock.
+        collab.id = self.store.reserve_collaboration_id(self.actor, self.origin)
+        state = CollabState(collaboration=collab, organisations=self.store.get_organisations(org_ids))
+        notes = self._notifications("registered", state, "initiative")
+        with self._tx():
+            collab = self.store.insert_collaboration(collab)
+            self._queue(notes, collab.id)
+        return collab
+
+    @use_case("read", on="collaboration")
+    def collaboration(self, state: CollabState) -> Collaboration:
+        """The collaboration with ``collab_id``."""
+        return state.collaboration
+
+    @use_case("read", on="collaboration")
+    def state(self, state: CollabState) -> CollabState:
+        """Everything stored about one collaboration (see :class:`CollabState`)."""
+        return state
+
+    @use_case("collaboration.update", on="collaboration")
+    def update_collaboration(self, state: CollabState, version: int, **changes: Any) -> Collaboration:
+        """Edit a collaboration's descriptive fields (not its stage) if still at ``version``."""
+        current = state.collaboration
+        if "stage" in changes:
+            raise ValidationError(msg("the stage changes only through a transition"), "stage")
+        # the form decides which rules and gates apply, so it is fixed at registration
+        if "form" in changes and changes["form"] != current.form:
+            raise ValidationError(msg("the form is chosen when the initiative is registered; "
+                                      "register a new initiative for another form"), "form")
+        if "organisation_ids" in changes:
+            raise ValidationError(msg("the organisations are set when the initiative is registered"), "org")
+        if current.stage in lifecycle.FINAL_STAGES:
+            raise ValidationError(msg("collaboration {id} is {stage}: "
+                                      "a closed collaboration is kept as it was decided and ended",
+                                      id=current.id, stage=current.stage))
+        Collaboration(**{**asdict(current), **changes})  # validate before taking the lock
+        with self._tx():
+            # the version check refuses the write if the row moved since it was read
+            before = current if current.version == version else None
+            return self.store.update_collaboration(current.id, version, changes, before=before)
+
+    @use_case("read")
+    def collaborations(self, query: CollabQuery | None = None) -> list[dict[str, Any]]:
+        """One page of collaborations as rows."""
+        return self.store.list_collaborations(query or CollabQuery())
+
+    @use_case("read")
+    def count_collaborations(self, query: CollabQuery | None = None) -> int:
+        """How many collaborations match ``query``."""
+        return self.store.count_collaborations(query or CollabQuery())
+
+    @use_case("read")
+    def units(self) -> list[str]:
+        """The responsible units in use."""
+        return self.store.units()
+
+    @use_case("read", on="collaboration")
+    def detail(self, state: CollabState) -> dict[str, Any]:
+        """Everything about one collaboration, for a detail view.
+
+        Besides what :class:`CollabState` holds: the form's rules (``rules``), what the
+        acting user can do now (``allowed``, from :func:`lifecycle.allowed_actions`), the
+        next stages, the collaboration's events and its notifications.
+        """
+        c = state.collaboration
+        rules = self._form_rules(c.form)
+        return {
+            "state": state,
+            "collaboration": c,
+            "form_name": rules.name,
+            "rules": rules,
+            "organisations": state.organisations,
+            "checks": rules.checks,
+            "answers": state.answers,
+            "decision": state.decision,
+            "agreement": state.agreement,
+            "contributions": state.contributions,
+            "follow_ups": state.follow_ups,
+            "termination": state.termination,
+            "records": state.records,
+            "next_stages": lifecycle.next_stages(c.form, c.stage),
+            "allowed": lifecycle.allowed_actions(state, self.roles),
+            "events": self.store.events(entity="collaboration", entity_id=c.id, limit=200),
+            "outbox": self.store.outbox(collab_id=c.id),
+        }
+
+    @use_case("read", on="collaboration")
+    def allowed_actions(self, state: CollabState) -> frozenset[str]:
+        """What the acting user can do now with the collaboration (see :mod:`lifecycle`)."""
+        return lifecycle.allowed_actions(state, self.roles)
+
+    @use_case("read", on="collaboration")
+    def checklist(self, state: CollabState) -> list[tuple[CheckItem, CheckAnswer | None]]:
+        """The checklist of a collaboration's form with the answers so far."""
+        return [(item, state.answers.get(item.id)) for item in self.view.checks(state.form)]
+
+    # -- the municipality's rules, as the interfaces need them -------------------
+
+    def _form_rules(self, form: str) -> FormRules:
+        view = self.view
+        return FormRules(form=form, offer=view.form(form), checks=view.checks(form),
+                         authority=view.decision_authority(form), sections=view.agreement_sections(form),
+                         follow_up=view.follow_up_policy(form), record_kinds=view.record_kinds())
+
+    @use_case("read")
+    def form_rules(self, form: str) -> FormRules:
+        """What the municipality's rules say about ``form`` (checks, authority, sections …)."""
+        validate_form(form)
+        return self._form_rules(form)
+
+    @use_case("read")
+    def form_offer(self, form: str) -> FormOffer | None:
+        """How the municipality offers ``form`` (its local name), if it registered it."""
+        return self.view.form(form)
+
+    @use_case("read")
+    def offered_forms(self) -> list[FormOffer]:
+        """The forms the municipality offers, in its order and under its names."""
+        return [f for f in self.view.forms() if f.offered]
+
+    @use_case("read")
+    def municipality(self) -> Municipality | None:
+        """The municipality this database belongs to, as its plugin describes it."""
+        return self.view.municipality
+
+    def _gate_context(self, state: CollabState, to_stage: str, **recorded: Any) -> GateContext:
+        return GateContext.for_transition(
+            state, to_stage, actor=self.actor, checks=self.view.checks(state.form),
+            authority=self.view.decision_authority(state.form), today=self.today, **recorded)
+
+    def _notifications(self, event: str, state: CollabState, stage: str) -> list[Any]:
+        """What the plugins want sent for ``event`` (rendered before any lock is taken)."""
+        notes = self.view.notifications(event, self._gate_context(state, stage))
+        for n in notes:
+            n.reason = n.reason or event
+        return notes
+
+    def _queue(self, notes: list[Any], collab_id: int) -> None:
+        """Write rendered notifications to the outbox (inside the change's transaction)."""
+        for n in notes:
+            n.collaboration_id = n.collaboration_id or collab_id
+            self.store.insert_notification(n)

@@ -1,0 +1,244 @@
+"""The session every use case runs in: the store, the acting user, the municipality's
+plugin view, and the permissions each use case declares.
+
+A use case is a method decorated with :func:`use_case`, which states the permission it
+needs. The decorator is the one place that enforces it: it checks the acting user's
+roles (and, for a collaboration, the manager's unit and declared conflicts of
+interest), audits a refusal, and for a collaboration loads its :class:`CollabState`
+once and hands it to the method. Reads need a role too: once users exist, someone
+without an account reads nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from samverkan.domain.access import ROLES, TRANSITION_ACTIONS, UNIT_BOUND, roles_needed
+from samverkan.domain.errors import PermissionDenied, SamverkanError, StateChanged
+from samverkan.domain.model import clean_text
+from samverkan.domain.state import CollabState
+from samverkan.i18n import msg
+from samverkan.plugin.manager import MunicipalityView, Registry, get_plugin_manager
+from samverkan.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: how often a command is evaluated again when what it was judged on changed meanwhile
+STATE_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Permission:
+    """What a use case declares: the action it needs, on what, and whether it advises.
+
+    :param action: a key of :data:`samverkan.domain.access.PERMISSIONS`, or a function
+        of the call's arguments returning one (a transition needs the permission of its
+        target stage).
+    :param on: ``"collaboration"`` when the first argument is a collaboration id (the
+        state is loaded and passed instead); else the entity a refusal is audited on.
+    :param advice: the action advises on the collaboration, which a declared conflict of
+        interest rules out just as deciding does.
+    """
+
+    action: str | Callable[..., str]
+    on: str = "database"
+    advice: bool = False
+
+    def resolve(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        """The action key for one call."""
+        return self.action(*args, **kwargs) if callable(self.action) else self.action
+
+
+def use_case(action: str | Callable[..., str], *, on: str = "database", advice: bool = False
+             ) -> Callable[[F], F]:
+    """Declare a use case and the permission it needs (see :class:`Permission`).
+
+    With ``on="collaboration"`` the decorated method is called with the collaboration's
+    :class:`CollabState` in place of its id. A use case that raises
+    :class:`StateChanged` (its write found the collaboration changed since it was read)
+    is run again on fresh state, at most :data:`STATE_RETRIES` times.
+    """
+    permission = Permission(action, on, advice)
+
+    def decorate(method: F) -> F:
+        @functools.wraps(method)
+        def run(self: Session, *args: Any, **kwargs: Any) -> Any:
+            local = self._local
+            outer = getattr(local, "depth", 0) == 0
+            if outer:  # roles are read once per command, fresh for every command
+                local.identity = None
+            local.depth = getattr(local, "depth", 0) + 1
+            try:
+                for attempt in range(STATE_RETRIES):
+                    try:
+                        return self._run(permission, method, args, kwargs)
+                    except StateChanged:
+                        if not outer or attempt == STATE_RETRIES - 1:
+                            raise
+                raise AssertionError("unreachable")
+            finally:
+                local.depth -= 1
+
+        run.permission = permission  # type: ignore[attr-defined]
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+class Session:
+    """One acting user on one database of one municipality."""
+
+    def __init__(self, store: Store, actor: str, origin: str = "local",
+                 registry: Registry | None = None, today: dt.date | None = None):
+        self.store = store
+        self.actor = clean_text(actor, "user", required=True, max_length=100)
+        self.origin = origin
+        self.registry = registry or get_plugin_manager()
+        self._today = today
+        self._view: MunicipalityView | None = None
+        self._municipality_key: str | None = None
+        # per thread: the TUI runs use cases in worker threads on one session
+        self._local = threading.local()
+
+    @classmethod
+    def open(cls, path: str | Path, actor: str, origin: str = "local", **kwargs: Any) -> Session:
+        """Open the database at ``path`` (migrating it) and start a session on it."""
+        return cls(Store.open(path), actor, origin, **kwargs)
+
+    @property
+    def today(self) -> dt.date:
+        """Today's date (fixed in tests)."""
+        return self._today or dt.date.today()
+
+    def _tx(self):
+        return self.store.transaction(self.actor, self.origin)
+
+    # -- running a use case ------------------------------------------------------
+
+    def _run(self, permission: Permission, method: Callable[..., Any], args: tuple[Any, ...],
+             kwargs: dict[str, Any]) -> Any:
+        action = permission.resolve(args[1:] if permission.on == "collaboration" else args, kwargs)
+        if permission.on == "collaboration":
+            state = self.load_state(args[0])
+            self.authorize(action, state, advice=permission.advice)
+            return method(self, state, *args[1:], **kwargs)
+        self.authorize(action, entity=permission.on, entity_id="*")
+        return method(self, *args, **kwargs)
+
+    def load_state(self, collab_id: int | str) -> CollabState:
+        """Everything stored about one collaboration (a fixed number of queries)."""
+        try:
+            return self.store.load_state(int(collab_id))
+        except (TypeError, ValueError):
+            from samverkan.domain.errors import ValidationError
+
+            raise ValidationError(msg("not a collaboration id: {value!r}", value=collab_id), "id") from None
+
+    def check_unchanged(self, state: CollabState) -> None:
+        """Refuse (for a retry) when the collaboration changed since ``state`` was read.
+
+        Called first inside a write transaction, under the write lock: the gates judged
+        ``state``, so the write may only go ahead if it still stands.
+        """
+        org_ids = state.collaboration.organisation_ids
+        if self.store.watermark(state.id, org_ids) != state.watermark:
+            raise StateChanged(msg("collaboration {id} was changed meanwhile", id=state.id))
+
+    # -- identity and permissions ---------------------------------------------------
+
+    def _identity(self) -> tuple[bool, dict[str, Any] | None]:
+        identity = getattr(self._local, "identity", None)
+        if identity is None:
+            identity = self.store.identity(self.actor)
+            if getattr(self._local, "depth", 0):
+                self._local.identity = identity
+        return identity
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The acting user's roles (every role in a single-user installation)."""
+        has_users, user = self._identity()
+        if not has_users:
+            return ROLES
+        return user["roles"] if user else ()
+
+    def _check_permission(self, action: str, state: CollabState | None) -> None:
+        needed = roles_needed(action)
+        mine = self.roles
+        if not set(mine) & set(needed):
+            who = (msg("{actor} has the role(s) {roles}", actor=self.actor, roles=", ".join(mine))
+                   if mine else msg("{actor} is not a registered user", actor=self.actor))
+            roles = needed[0]
+            for role in needed[1:]:  # "or" is a word the interface translates
+                roles = msg("{first} or {second}", first=roles, second=role)
+            raise PermissionDenied(msg("{action} needs the role {roles}; {who}",
+                                       action=action, roles=roles, who=who))
+        if action in UNIT_BOUND and state is not None:
+            has_users, user = self._identity()
+            unit = (user or {}).get("unit") or ""
+            c = state.collaboration
+            if has_users and unit and c.unit and unit != c.unit:
+                raise PermissionDenied(msg(
+                    "{action}: {actor} is manager for {unit!r}, and collaboration {id} "
+                    "belongs to {collab_unit!r}",
+                    action=action, actor=self.actor, unit=unit, id=c.id, collab_unit=c.unit))
+
+    def authorize(self, action: str, state: CollabState | None = None, *, entity: str = "collaboration",
+                  entity_id: Any = None, advice: bool = False) -> None:
+        """Refuse (and audit the refusal) unless the acting user may perform ``action``.
+
+        :param state: the collaboration acted on, for the unit and conflict checks.
+        :param advice: the action advises on the collaboration, which a declared conflict
+            of interest rules out just like deciding does.
+        """
+        target = entity_id if state is None else state.id
+        try:
+            self._check_permission(action, state)
+            if advice and state is not None:
+                declared = state.conflicts_of(self.actor)
+                if declared:
+                    raise PermissionDenied(msg(
+                        "{actor} has declared a conflict of interest ({reason}) "
+                        "and may not advise on collaboration {id}",
+                        actor=self.actor, reason=declared[0].reason, id=state.id))
+        except PermissionDenied as exc:
+            self.store.audit_refusal(self.actor, self.origin, "permission.refused",
+                                     entity if state is None else "collaboration", target,
+                                     {"action": action, "reason": str(exc)})
+            raise
+
+    # -- municipality ----------------------------------------------------------
+
+    @property
+    def municipality_key(self) -> str | None:
+        """The key of the municipality this database belongs to (None before init)."""
+        # Once set it stays (set_municipality refuses a change once data exists), so it
+        # is read once: the header asks on every screen, and the UI thread should not
+        # queue behind a worker's query on the shared connection for it.
+        if self._municipality_key is None:
+            self._municipality_key = self.store.get_meta("municipality")
+        return self._municipality_key
+
+    @property
+    def view(self) -> MunicipalityView:
+        """The plugin view of this database's municipality (for the services themselves)."""
+        if self._view is None:
+            key = self.municipality_key
+            if not key:
+                raise SamverkanError(msg(
+                    "{path} has no municipality yet; run `samverkan init --municipality KEY`",
+                    path=self.store.path))
+            self._view = self.registry.view(key)
+        return self._view
+
+
+def transition_action(to_stage: str, *args: Any, **kwargs: Any) -> str:
+    """The permission moving a collaboration to ``to_stage`` needs ("read" for a non-target)."""
+    # "initiative" is no transition target; refused as a transition by the use case
+    return TRANSITION_ACTIONS.get(to_stage, "read")

@@ -1,0 +1,187 @@
+"""The records of a collaboration's lifecycle: answers, decision, agreement, money,
+follow-ups, termination, conflicts of interest and plugin records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from samverkan.domain.model import (
+    Agreement,
+    CheckAnswer,
+    ConflictDeclaration,
+    Contribution,
+    Decision,
+    FollowUp,
+    Record,
+    Termination,
+)
+from samverkan.store import sql
+from samverkan.store.sql import build, insert, row_of, rows, upsert
+
+
+class CaseworkRows:
+    """Lifecycle records of collaborations (mixed into the store)."""
+
+    conn: sqlite3.Connection
+
+    def upsert_answer(self, answer: CheckAnswer, before: CheckAnswer | None = None) -> CheckAnswer:
+        """Store an answer to a check (replacing an earlier one; both stay in the audit log).
+
+        :param before: the earlier answer, when the caller has read it already.
+        """
+        self._require_tx()
+        if before is None:
+            before = self.answers(answer.collaboration_id).get(answer.check_id)
+        answer.answered_at = sql.now()
+        upsert(self.conn, "check_answers", row_of(answer), pk=("collaboration_id", "check_id"))
+        self.audit("check.answer", "collaboration", answer.collaboration_id,
+                   row_of(before) if before else None, row_of(answer))
+        return answer
+
+    def answers(self, collab_id: int) -> dict[str, CheckAnswer]:
+        """Answers on a collaboration's checklist, by check id."""
+        return {r["check_id"]: build(CheckAnswer, r) for r in rows(
+            self.conn, "SELECT * FROM check_answers WHERE collaboration_id = ?", [collab_id])}
+
+    def insert_decision(self, decision: Decision) -> Decision:
+        """Store a decision (decisions are never edited; a new one supersedes)."""
+        self._require_tx()
+        row = row_of(decision)
+        row["recorded_at"] = sql.now()
+        insert(self.conn, "decisions", row)
+        self.audit("decision.record", "collaboration", decision.collaboration_id, None, row_of(decision))
+        return decision
+
+    def decision(self, collab_id: int) -> Decision | None:
+        """The latest decision on a collaboration."""
+        found = rows(self.conn, "SELECT * FROM decisions WHERE collaboration_id = ? ORDER BY id DESC LIMIT 1",
+                     [collab_id])
+        return build(Decision, found[0]) if found else None
+
+    def upsert_agreement(self, agreement: Agreement, before: Agreement | None = None) -> Agreement:
+        """Store (or replace) the agreement of a collaboration.
+
+        :param before: the stored agreement, when the caller has read it already.
+        """
+        self._require_tx()
+        if before is None:
+            before = self.agreement(agreement.collaboration_id)
+        row = row_of(agreement)
+        row["recorded_at"] = sql.now()
+        upsert(self.conn, "agreements", row, pk=("collaboration_id",))
+        self.audit("agreement.record", "collaboration", agreement.collaboration_id,
+                   row_of(before) if before else None, row_of(agreement))
+        return agreement
+
+    def agreement(self, collab_id: int) -> Agreement | None:
+        """The agreement of a collaboration, if recorded."""
+        found = rows(self.conn, "SELECT * FROM agreements WHERE collaboration_id = ?", [collab_id])
+        if not found:
+            return None
+        data = found[0]
+        data["sections"] = json.loads(data["sections"] or "{}")
+        return build(Agreement, data)
+
+    def replace_contributions(self, collab_id: int, items: list[Contribution],
+                              before: list[Contribution] | None = None) -> None:
+        """Replace the yearly contributions of every party to a collaboration."""
+        self._require_tx()
+        if before is None:
+            before = self.contributions(collab_id)
+        self.conn.execute("DELETE FROM contributions WHERE collaboration_id = ?", [collab_id])
+        for c in items:
+            insert(self.conn, "contributions", row_of(c))
+        self.audit("contributions.replace", "collaboration", collab_id,
+                   {"items": [row_of(c) for c in before]}, {"items": [row_of(c) for c in items]})
+
+    def contributions(self, collab_id: int) -> list[Contribution]:
+        """Contributions to a collaboration, in the order entered."""
+        out = []
+        for r in rows(self.conn, "SELECT * FROM contributions WHERE collaboration_id = ? ORDER BY id",
+                      [collab_id]):
+            r["is_municipality"] = bool(r["is_municipality"])
+            out.append(build(Contribution, r))
+        return out
+
+    def insert_follow_up(self, follow_up: FollowUp) -> FollowUp:
+        """Store a follow-up."""
+        self._require_tx()
+        row = row_of(follow_up)
+        row["recorded_at"] = sql.now()
+        insert(self.conn, "follow_ups", row)
+        self.audit("follow_up.record", "collaboration", follow_up.collaboration_id, None, row_of(follow_up))
+        return follow_up
+
+    def follow_ups(self, collab_id: int) -> list[FollowUp]:
+        """Follow-ups of a collaboration, oldest first."""
+        out = []
+        for r in rows(self.conn, "SELECT * FROM follow_ups WHERE collaboration_id = ? ORDER BY done_on, id",
+                      [collab_id]):
+            r["evaluation"] = json.loads(r["evaluation"] or "{}")
+            out.append(build(FollowUp, r))
+        return out
+
+    def insert_termination(self, t: Termination) -> Termination:
+        """Store how a collaboration ended."""
+        self._require_tx()
+        row = row_of(t)
+        row["recorded_at"] = sql.now()
+        upsert(self.conn, "terminations", row, pk=("collaboration_id",))
+        self.audit("termination.record", "collaboration", t.collaboration_id, None, row_of(t))
+        return t
+
+    def termination(self, collab_id: int) -> Termination | None:
+        """How a collaboration ended, if recorded."""
+        found = rows(self.conn, "SELECT * FROM terminations WHERE collaboration_id = ?", [collab_id])
+        if not found:
+            return None
+        found[0]["procurement_unit_involved"] = bool(found[0]["procurement_unit_involved"])
+        return build(Termination, found[0])
+
+    def insert_conflict(self, c: ConflictDeclaration) -> ConflictDeclaration:
+        """Store a declaration of conflict of interest."""
+        self._require_tx()
+        c.declared_at = sql.now()
+        insert(self.conn, "conflicts", row_of(c))
+        entity, eid = ("collaboration", c.collaboration_id) if c.collaboration_id else ("organisation", c.organisation_id)
+        self.audit("conflict.declare", entity, eid, None, row_of(c))
+        return c
+
+    def conflicts(self, collab_id: int | None = None, org_ids: list[int] | None = None,
+                  user: str | None = None) -> list[ConflictDeclaration]:
+        """Conflict declarations on a collaboration or any of ``org_ids`` (optionally of ``user``)."""
+        clauses, params, targets = [], [], []
+        if collab_id is not None:
+            targets.append("collaboration_id = ?")
+            params.append(collab_id)
+        if org_ids:
+            targets.append(f"organisation_id IN ({', '.join('?' * len(org_ids))})")
+            params.extend(org_ids)
+        if targets:
+            clauses.append("(" + " OR ".join(targets) + ")")
+        if user is not None:
+            clauses.append("user = ?")
+            params.append(user)
+        where = " AND ".join(clauses) or "1"
+        return [build(ConflictDeclaration, r) for r in rows(
+            self.conn, f"SELECT * FROM conflicts WHERE {where} ORDER BY id", params)]
+
+    def insert_record(self, record: Record) -> Record:
+        """Store a plugin-defined record about a collaboration."""
+        self._require_tx()
+        record.recorded_at = sql.now()
+        record.id = insert(self.conn, "records", row_of(record, skip=("id",)))
+        self.audit(f"record.{record.kind}", "collaboration", record.collaboration_id, None, row_of(record))
+        return record
+
+    def records(self, collab_id: int, kind: str | None = None) -> list[Record]:
+        """Plugin records of a collaboration, oldest first."""
+        where, params = "collaboration_id = ?", [collab_id]
+        if kind:
+            where, params = where + " AND kind = ?", [*params, kind]
+        out = []
+        for r in rows(self.conn, f"SELECT * FROM records WHERE {where} ORDER BY id", params):
+            r["data"] = json.loads(r["data"] or "{}")
+            out.append(build(Record, r))
+        return out
