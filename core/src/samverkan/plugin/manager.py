@@ -118,6 +118,8 @@ class Registry:
         status = PluginStatus(name)
         self.statuses[name] = status
         self.pm.register(plugin, name=name)
+        if _refuse_unknown_hooks(self.pm, status):
+            return status
         if _implements(self.pm, name, "municipality"):
             try:
                 status.municipality = _identity(plugin, name)
@@ -185,13 +187,38 @@ def _build() -> Registry:
         except Exception as exc:  # any import-time failure is the plugin's, not ours
             status.ok, status.error = False, _describe(exc)
             continue
+        if _refuse_unknown_hooks(pm, status):
+            continue
         if pm.get_hookcallers(plugin) and _implements(pm, ep.name, "municipality"):
             try:
                 status.municipality = _identity(plugin, ep.name)
             except Exception as exc:
                 status.ok, status.error = False, _describe(exc)
                 pm.unregister(name=ep.name)
+    # every plugin left implements only hooks that exist (the others were refused above)
+    pm.check_pending()
     return registry
+
+
+def _refuse_unknown_hooks(pm: pluggy.PluginManager, status: PluginStatus) -> bool:
+    """Refuse (unregister, mark failed) a plugin that implements a hook with no spec.
+
+    A misspelt hook (``register_check`` for ``register_checks``) would otherwise load as
+    "ok" and be silently ignored, and the municipality would run without its checks.
+    This is pluggy's ``check_pending()``, asked per plugin so the report names it.
+    """
+    unknown = sorted(
+        name for name, caller in vars(pm.hook).items()
+        if isinstance(caller, pluggy.HookCaller) and not caller.has_spec()
+        and any(i.plugin_name == status.name and not i.opts.get("optionalhook")
+                for i in caller.get_hookimpls()))
+    if not unknown:
+        return False
+    status.ok = False
+    status.error = (f"implements {', '.join(unknown)}, which is no samverkan hook "
+                    "(misspelt? see docs/writing-a-plugin.md for the hooks)")
+    pm.unregister(name=status.name)
+    return True
 
 
 def _identity(plugin: Any, name: str) -> Municipality:

@@ -116,6 +116,11 @@ class Session:
         """Today's date (fixed in tests)."""
         return self._today or dt.date.today()
 
+    @property
+    def database(self) -> Path:
+        """The database file this session works on (for display)."""
+        return self.store.path
+
     def _tx(self):
         return self.store.transaction(self.actor, self.origin)
 

@@ -133,8 +133,31 @@ def m004_users(db: Database) -> None:
     )
 
 
+_SEARCHED = ("title", "org_names", "unit", "target_group", "activity", "purpose")
+
+
+def m005_search_follows_searched_columns(db: Database) -> None:
+    """Re-index a collaboration for search only when a searched column changes.
+
+    The trigger sqlite-utils creates re-indexes the row on every update, so a stage
+    change or a follow-up date rewrote the full-text index too (twelve statements
+    under the write lock for every transition).
+    """
+    cols = ", ".join(f'"{c}"' for c in _SEARCHED)
+    old = ", ".join(f'old."{c}"' for c in _SEARCHED)
+    new = ", ".join(f'new."{c}"' for c in _SEARCHED)
+    db.execute('DROP TRIGGER IF EXISTS "collaborations_au"')
+    db.execute(
+        f'CREATE TRIGGER "collaborations_au" AFTER UPDATE OF {cols} ON "collaborations" BEGIN\n'
+        f'  INSERT INTO "collaborations_fts" ("collaborations_fts", rowid, {cols}) '
+        f"VALUES('delete', old.rowid, {old});\n"
+        f'  INSERT INTO "collaborations_fts" (rowid, {cols}) VALUES (new.rowid, {new});\n'
+        "END")
+
+
 #: Every migration, in the order it is applied.
-STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users)
+STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
+         m005_search_follows_searched_columns)
 
 
 @cache

@@ -13,6 +13,7 @@ The tables are handled by mixins, one module per subject: :mod:`.organisations`,
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -54,6 +55,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
         self._actor: str | None = None
         self._origin = ""
         self._head: tuple[int, str] | None = None  # the chain's head, within a transaction
+        # SAMVERKAN_LOCK_LOG=FILE: append how long each write held the lock (benchmarks,
+        # diagnosing contention); written after COMMIT, never under the lock
+        self._lock_log = os.environ.get("SAMVERKAN_LOCK_LOG") or None
 
     @property
     def db(self) -> Database:
@@ -151,6 +155,7 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
                     yield self
                 return
             self._begin()
+            locked_at = time.perf_counter()
             self._actor, self._origin, self._head = actor, origin, None
             try:
                 with db.atomic():  # a savepoint inside our BEGIN IMMEDIATE
@@ -161,8 +166,17 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
                 raise
             else:
                 self._commit()
+                if self._lock_log:
+                    self._log_hold(time.perf_counter() - locked_at)
             finally:
                 self._actor, self._origin, self._head = None, "", None
+
+    def _log_hold(self, seconds: float) -> None:
+        try:
+            with open(self._lock_log, "a", encoding="utf-8") as fh:  # type: ignore[arg-type]
+                fh.write(json.dumps({"pid": os.getpid(), "hold_ms": round(seconds * 1000, 3)}) + "\n")
+        except OSError:
+            pass  # a diagnostic must never fail a write that is already committed
 
     def _begin(self) -> None:
         # Each attempt waits up to the connection's busy timeout inside SQLite; the
