@@ -165,7 +165,9 @@ def register_reports(register: Callable[[Any], None]) -> None:
 def lifecycle_event(event: str, context: GateContext) -> list[Notification] | None:
     """React to a lifecycle event with notifications to write to the outbox.
 
-    Called inside the transaction that made the change, so the notification is stored
+    Called before the change is written, never under the database's write lock (the
+    context shows the collaboration as it will be after the change); the notifications
+    are then stored in the same transaction as the change, so a notification is stored
     if and only if the change is.
 
     :param event: ``"registered"`` (new initiative), ``"transition:<stage>"`` after a
