@@ -128,12 +128,15 @@ class Session:
 
     def _run(self, permission: Permission, method: Callable[..., Any], args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Any:
-        action = permission.resolve(args[1:] if permission.on == "collaboration" else args, kwargs)
         if permission.on == "collaboration":
+            action = permission.resolve(args[1:], kwargs)
+            # the role first: someone who may not act learns nothing, not even whether
+            # the collaboration exists
+            self.authorize(action, entity="collaboration", entity_id=args[0] if args else None)
             state = self.load_state(args[0])
             self.authorize(action, state, advice=permission.advice)
             return method(self, state, *args[1:], **kwargs)
-        self.authorize(action, entity=permission.on, entity_id="*")
+        self.authorize(permission.resolve(args, kwargs), entity=permission.on, entity_id="*")
         return method(self, *args, **kwargs)
 
     def load_state(self, collab_id: int | str) -> CollabState:

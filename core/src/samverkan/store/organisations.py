@@ -39,9 +39,10 @@ class OrganisationRows:
                 "orgnr",
             )
         row = row_of(org, skip=("id",))
+        audited = {**row}  # the event records the organisation, not its timestamps
         row["created_at"] = row["updated_at"] = sql.now()
         org.id = insert(self.conn, "organisations", row)
-        self.audit("organisation.create", "organisation", org.id, None, row_of(org))
+        self.audit("organisation.create", "organisation", org.id, None, {**audited, "id": org.id})
         return org
 
     def get_organisation(self, org_id: int) -> Organisation:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, fields
+from dataclasses import fields
 from typing import Any
 
 from samverkan.store import audit
@@ -33,8 +33,12 @@ def plain(value: Any) -> Any:
 
 
 def row_of(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A dataclass as a row of plain values."""
-    return {k: plain(v) for k, v in asdict(obj).items() if k not in skip}
+    """A dataclass as a row of plain values.
+
+    Read field by field rather than with ``dataclasses.asdict``, which deep-copies every
+    value first; nested data (a dict of sections, a list of ids) becomes JSON text here.
+    """
+    return {f.name: plain(getattr(obj, f.name)) for f in fields(obj) if f.name not in skip}
 
 
 def build(cls: type, row: Mapping[str, Any], **extra: Any) -> Any:
