@@ -74,8 +74,8 @@ def build_db(path: Path, n_collabs: int, n_orgs: int) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from stdnum import luhn
 
-    from samverkan.services import Services
     from samverkan.domain.query import CollabQuery
+    from samverkan.services import Services
 
     def orgnr(n: int) -> str:
         base = f"802{n:06d}"

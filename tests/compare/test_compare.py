@@ -9,10 +9,10 @@ from types import ModuleType
 import pytest
 
 from samverkan import hookimpl
-from samverkan.plugin.compare import STATUSES, compare, to_data
 from samverkan.domain.model import Source
 from samverkan.domain.rules import Document, Municipality, RuleText
 from samverkan.domain.topics import TOPIC_KEYS
+from samverkan.plugin.compare import STATUSES, compare, to_data
 
 
 def _row(comparison, topic):

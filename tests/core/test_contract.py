@@ -11,9 +11,9 @@ from corekit import TODAY, orgnr
 
 from samverkan.domain.lifecycle import CORE_GATES, STAGES
 from samverkan.domain.model import FORM_KEYS
+from samverkan.domain.topics import TOPIC_KEYS
 from samverkan.plugin.manager import ENTRY_POINT_GROUP, get_plugin_manager, reset_plugin_manager
 from samverkan.services import Services
-from samverkan.domain.topics import TOPIC_KEYS
 
 
 def _municipality_entry_points() -> set[str]:

@@ -16,8 +16,8 @@ from corekit import TODAY, drive, install_distribution, new_collab, new_org
 
 from samverkan.domain.errors import NotFound, ValidationError
 from samverkan.domain.lifecycle import CORE_GATES
-from samverkan.plugin.manager import get_plugin_manager, reset_plugin_manager
 from samverkan.domain.rules import AgreementSection, FollowUpPolicy, RuleText
+from samverkan.plugin.manager import get_plugin_manager, reset_plugin_manager
 from samverkan.services import add_months
 
 

@@ -167,6 +167,47 @@ def test_load_plugins_restricts_which_entry_points_load(site, monkeypatch):
         registry.view("linkoping")
 
 
+MISSPELT_HOOK = '''
+from samverkan import hookimpl
+from samverkan.domain.model import CheckItem, Source
+from samverkan.domain.rules import FormOffer, Municipality
+
+
+@hookimpl
+def municipality():
+    return Municipality("typotown", "Typotown kommun", "Kommunstyrelsen")
+
+
+@hookimpl
+def register_forms(register):
+    register(FormOffer("informal", "Informell samverkan", "Utan avtal", Source("Riktlinjer")))
+
+
+@hookimpl
+def register_check(register):  # misspelt: the hook is register_checks
+    register(CheckItem("typotown.remit", "Ryms i nämndens ansvar", Source("Riktlinjer")))
+'''
+
+
+def test_a_misspelt_hook_is_reported_by_name_and_the_others_still_load(site, cli):
+    install_distribution(site, "samverkan-typotown", "0.1.0", {"typotown": "sv_throwaway_typotown"},
+                         {"sv_throwaway_typotown.py": MISSPELT_HOOK})
+    install_testby(site)
+    result = cli("plugins", db_path=None)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    typo = [line for line in lines if line.startswith("typotown\t")]
+    assert len(typo) == 1, result.stdout
+    assert typo[0].startswith("typotown\t-\t0.1.0\terror: implements register_check, which is no samverkan hook")
+    for ok in ("stockholm", "linkoping", "testby"):
+        assert any(line.startswith(f"{ok}\t") and line.endswith("\tok") for line in lines), (ok, lines)
+
+    registry = get_plugin_manager()  # the same registry `plugins` loaded
+    assert "typotown" not in registry.municipalities()
+    assert registry.pm.get_plugin("typotown") is None  # unregistered, its hooks never run
+    assert {c.id for c in registry.view("testby").checks()} >= {"testby.iop.no_market", "national.competence"}
+
+
 # -- the plugin author's scenario: a third municipality, installed for real -------------------------
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from samverkan.services.demo import load_demo
 from samverkan.domain.query import CollabQuery
+from samverkan.services.demo import load_demo
 
 
 def _rows(services):

@@ -11,7 +11,6 @@ from aiosmtpd.controller import Controller
 from sthlm_helpers import MAILBOX
 
 
-
 def _subjects(services, cid=None) -> list[str]:
     rows = services.store.outbox(collab_id=cid)
     assert all(r["recipient"] == MAILBOX for r in rows)

@@ -8,11 +8,10 @@ test shows that it does catch a plugin object citing an unknown document.
 from __future__ import annotations
 
 from samverkan import hookimpl
-
-from samverkan.plugin import national
 from samverkan.domain.lifecycle import CORE_GATES, Gate
 from samverkan.domain.model import FORM_KEYS, Source
 from samverkan.domain.topics import TOPIC_KEYS
+from samverkan.plugin import national
 
 
 def allowed_documents(view) -> set[str]:

@@ -7,9 +7,9 @@ from types import ModuleType
 from tuikit import MARKUP, SIZE, screen_name, screen_text, settle, type_text
 
 from samverkan import hookimpl
-from samverkan.plugin.compare import compare
 from samverkan.domain.model import Source
 from samverkan.domain.rules import Document, Municipality, RuleText
+from samverkan.plugin.compare import compare
 
 DIFFERENT = ("initiative", "preparatory_body", "cost_split", "follow_up")
 
@@ -44,7 +44,7 @@ async def test_compare_screen_by_keys_only(make_app):
         assert "(regleras inte)" in text  # a topic one side does not regulate says so
 
         # every topic, the four known differences marked as such
-        expected = compare(app.registry, "stockholm", "linkoping")
+        expected = compare(app.services.registry, "stockholm", "linkoping")
         shown = rows(app)
         assert list(shown) == [r.topic.key for r in expected.rows]
         for topic in DIFFERENT:
@@ -140,7 +140,7 @@ async def test_form_and_swap(make_app):
         assert "Form (f): IOP" in screen_text(app)
         assert rows(app) == {r.topic.key: s for r, s in (
             (r, {"same": "samma", "different": "olika", "only_a": "bara A", "only_b": "bara B",
-                 "neither": "ingen"}[r.status]) for r in compare(app.registry, "stockholm", "linkoping", "iop").rows)}
+                 "neither": "ingen"}[r.status]) for r in compare(app.services.registry, "stockholm", "linkoping", "iop").rows)}
         await pilot.press("x")
         await settle(pilot)
         assert "A: Linköpings kommun" in screen_text(app) and "B: Stockholms stad" in screen_text(app)
@@ -181,7 +181,7 @@ async def test_plugin_text_is_shown_literally(make_app):
     from samverkan_tui.screens.compare import CompareScreen
 
     app = make_app("stockholm")
-    assert app.registry.add(_markup_plugin(), "markupby").ok
+    assert app.services.registry.add(_markup_plugin(), "markupby").ok
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         app.push_screen(CompareScreen(b="markupby"))

@@ -14,8 +14,8 @@ import pytest
 from tuikit import MARKUP, SIZE, TODAY, screen_name, screen_text, settle, type_text
 
 from samverkan import hookimpl
-from samverkan.services.demo import load_demo
 from samverkan.domain.rules import Document, Municipality, Report, ReportTable
+from samverkan.services.demo import load_demo
 
 SHARES = {
     "Hoppfull framtid": "52.87",

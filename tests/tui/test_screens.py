@@ -189,6 +189,73 @@ async def test_agreement_period_error_and_conflict_of_interest(make_app, orgnr):
         assert form.values()["start"] == "2027-06-01"
 
 
+async def test_collaboration_keys_follow_the_allowed_actions(make_app, orgnr):
+    """The detail offers the keys lifecycle.allowed_actions gives the user: by stage and role."""
+    from tuikit import decide, satisfy
+
+    from samverkan.domain.lifecycle import ACTIONS
+    from samverkan_tui.screens.collaboration import CollaborationScreen
+
+    app = make_app("stockholm", user="anna")
+    s = app.services
+    org = s.register_organisation("Förening", orgnr(1))
+    initiative = s.register_initiative("Läxhjälp", "iop", [org.id]).id
+    preparation = s.register_initiative("Språkcafé", "iop", [org.id]).id
+    s.advance(preparation, "preparation")
+    active = s.register_initiative("Promenadgrupp", "informal", [org.id]).id
+    s.advance(active, "preparation")
+    satisfy(s, active, org.name)
+    decide(s, active)
+    s.advance(active, "active", confirm=True)
+    s.add_user("anna", "admin,officer,manager")
+    s.add_user("rut", "reader")
+
+    def offered(screen) -> set[str]:
+        """The lifecycle actions whose keys the screen offers (the footer, help and palette)."""
+        return {b.binding.action for b in screen.active_bindings.values() if b.enabled} & set(ACTIONS)
+
+    async def open_detail(pilot, collab_id: int) -> CollaborationScreen:
+        pilot.app.push_screen(CollaborationScreen(collab_id))
+        await settle(pilot)
+        assert screen_name(pilot.app) == "CollaborationScreen"
+        return pilot.app.screen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_detail(pilot, initiative)
+        assert offered(screen) == s.allowed_actions(initiative)
+        assert "advance" in offered(screen) and "decide" not in offered(screen)
+        assert not screen.check_action("decide", ()) and screen.check_action("advance", ())
+        await pilot.press("b")  # no decision at the initiative stage: the key does nothing
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")
+        screen = await open_detail(pilot, preparation)
+        assert {"decide", "advance", "answer"} <= offered(screen)
+        await pilot.press("escape")
+        screen = await open_detail(pilot, active)
+        assert offered(screen) == s.allowed_actions(active)
+        assert {"follow_up", "end", "advance"} <= offered(screen)
+        assert not {"decide", "agreement"} & offered(screen)
+
+    reader = make_app("stockholm", user="rut")
+    async with reader.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_detail(pilot, preparation)
+        assert offered(screen) == reader.services.allowed_actions(preparation) == {"conflict"}
+        assert not any(screen.check_action(a, ()) for a in ("decide", "answer", "advance"))
+        await pilot.press("b", "v", "a")
+        await settle(pilot)
+        assert reader.screen is screen
+        await pilot.press("right_square_bracket")  # the checklist tab: enter answers nothing
+        await settle(pilot)
+        screen.query_one("#checks").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader.screen is screen
+    assert s.collaboration(preparation).stage == "preparation"
+
+
 async def test_audit_log_filters_and_shows_an_event(make_app, orgnr):
     app = make_app("stockholm", user="anna")
     s = app.services

@@ -71,7 +71,6 @@ class SamverkanApp(App):
 
             services = Services.open(settings.db_path, settings.user, settings.origin)
         self.services = services
-        self.registry = services.registry
         self.db_lock = threading.Lock()
         self.first_page: FirstPage | None = None
 
@@ -79,9 +78,7 @@ class SamverkanApp(App):
 
     def identity(self) -> str:
         """Who is acting, for which municipality (shown in every header)."""
-        key = self.services.municipality_key
-        muni = self.registry.municipalities().get(key) if key else None
-        where = muni.name if muni else (key or _("ingen kommun vald"))
+        where = self.services.municipality_name or _("ingen kommun vald")
         return f"{self.services.actor} · {where}"
 
     # -- screens ----------------------------------------------------------------
@@ -155,8 +152,14 @@ class SamverkanApp(App):
                 self.push_screen(ReportsScreen())
         elif where == "new_collaboration":
             from samverkan_tui.forms import collaboration_form
+            from samverkan_tui.screens.base import run_db
 
-            self.push_screen(collaboration_form(self.services, kwargs.get("org", "")), self._created_collab)
+            org = kwargs.get("org", "")
+            # the offered forms are a read of the services: in a worker, like every read
+            run_db(self, self.services.offered_forms,
+                   lambda offers: self.push_screen(collaboration_form(self.services, offers, org),
+                                                   self._created_collab),
+                   group="new-collaboration", exclusive=True)
         elif where == "new_organisation":
             from samverkan_tui.forms import organisation_form
 

@@ -44,9 +44,8 @@ def organisation_form(services: Any) -> FormScreen:
     return FormScreen(_("Ny organisation"), fields, submit)
 
 
-def collaboration_form(services: Any, org: str = "") -> FormScreen:
-    """Register a new initiative."""
-    offers = [f for f in services.view.forms() if f.offered]
+def collaboration_form(services: Any, offers: list[Any], org: str = "") -> FormScreen:
+    """Register a new initiative; ``offers`` are ``services.offered_forms()``."""
     form_choices = [(o.name, o.form) for o in offers] or labels.choices(labels.FORMS)
     fields = [
         Field("title", _("Titel"), required=True),
@@ -132,8 +131,8 @@ def _same_orgnr(org: Any, changes: dict[str, Any]) -> None:
         del changes["orgnr"]
 
 
-def edit_collaboration_form(services: Any, collab: Any) -> FormScreen:
-    """Edit a collaboration's descriptive fields.
+def edit_collaboration_form(services: Any, collab: Any, rules: Any) -> FormScreen:
+    """Edit a collaboration's descriptive fields (``rules``: the form's, from ``services.detail``).
 
     Neither the stage nor the form is offered: the stage changes only through a
     transition, and the form decides which gates, checks and agreement apply, so it is
@@ -161,7 +160,7 @@ def edit_collaboration_form(services: Any, collab: Any) -> FormScreen:
             return UNCHANGED
         return services.update_collaboration(collab.id, collab.version, **changes)
 
-    offer = services.view.form(collab.form)  # the municipality's own name for the form
+    offer = rules.offer  # the municipality's own name for the form
     intro = _("{form}, steget {stage}. Form och steg ändras inte här.").format(
         form=offer.name if offer else labels.form(collab.form), stage=labels.stage(collab.stage))
     return FormScreen(_("Ändra samverkan {n}").format(n=collab.id), fields, submit, intro=intro)
@@ -183,9 +182,12 @@ def answer_form(services: Any, collab_id: int, item: Any, answer: Any) -> FormSc
     return FormScreen(_("Besvara kontrollpunkt"), fields, submit, intro=intro)
 
 
-def decision_form(services: Any, collab: Any) -> FormScreen:
-    """Decide to start or decline: motivation and considerations (board: meeting data)."""
-    authority = services.view.decision_authority(collab.form)
+def decision_form(services: Any, collab: Any, rules: Any) -> FormScreen:
+    """Decide to start or decline: motivation and considerations (board: meeting data).
+
+    ``rules``: the form's rules from ``services.detail`` (who decides).
+    """
+    authority = rules.authority
     fields = [
         Field("outcome", _("Beslut"), "choice", required=True, value="start",
               choices=labels.choices(labels.OUTCOMES)),
@@ -211,10 +213,13 @@ def decision_form(services: Any, collab: Any) -> FormScreen:
     return FormScreen(_("Beslut"), fields, submit, intro=intro)
 
 
-def agreement_form(services: Any, collab: Any, agreement: Any, advance: bool) -> FormScreen:
-    """Record the signed agreement; ``advance`` also moves the collaboration to ``agreement``."""
+def agreement_form(services: Any, collab: Any, agreement: Any, rules: Any, advance: bool) -> FormScreen:
+    """Record the signed agreement; ``advance`` also moves the collaboration to ``agreement``.
+
+    ``rules``: the form's rules from ``services.detail`` (the sections the agreement needs).
+    """
     today = services.today.isoformat()
-    sections = services.view.agreement_sections(collab.form)
+    sections = rules.sections
     fields = [
         Field("signed_on", _("Undertecknat"), "date", required=True,
               value=agreement.signed_on.isoformat() if agreement and agreement.signed_on else today),
@@ -240,9 +245,12 @@ def agreement_form(services: Any, collab: Any, agreement: Any, advance: bool) ->
     return FormScreen(_("Avtal"), fields, submit)
 
 
-def follow_up_form(services: Any, collab: Any) -> FormScreen:
-    """Record a follow-up (with the municipality's evaluation fields, e.g. SROI)."""
-    policy = services.view.follow_up_policy(collab.form)
+def follow_up_form(services: Any, collab: Any, rules: Any) -> FormScreen:
+    """Record a follow-up (with the municipality's evaluation fields, e.g. SROI).
+
+    ``rules``: the form's rules from ``services.detail`` (its follow-up policy).
+    """
+    policy = rules.follow_up
     fields = [
         Field("summary", _("Sammanfattning"), "area", required=True),
         Field("goals_met", _("Måluppfyllelse")),
@@ -305,8 +313,13 @@ def record_form(services: Any, collab_id: int, kind: Any) -> FormScreen:
     return FormScreen(kind.label, fields, submit, intro=intro)
 
 
-def contribution_form(services: Any, collab: Any, organisations: list[Any], existing: list[Any]) -> FormScreen:
-    """Add one party's yearly contribution in one category (the others are kept)."""
+def contribution_form(services: Any, collab: Any, organisations: list[Any], existing: list[Any],
+                      municipality: Any) -> FormScreen:
+    """Add one party's yearly contribution in one category (the others are kept).
+
+    ``municipality``: ``services.municipality()``, whose name the municipality's part is
+    stored under.
+    """
     parties = [(_("Kommunen"), "__municipality__")] + [(o.name, o.name) for o in organisations]
     fields = [
         Field("party", _("Part"), "choice", required=True, value="__municipality__", choices=parties),
@@ -314,7 +327,7 @@ def contribution_form(services: Any, collab: Any, organisations: list[Any], exis
               choices=labels.choices(labels.CATEGORIES)),
         Field("amount", _("Belopp per år (kr)"), required=True),
     ]
-    muni_name = services.view.municipality.name if services.view.municipality else _("Kommunen")
+    muni_name = municipality.name if municipality else _("Kommunen")
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
         is_muni = v["party"] == "__municipality__"

@@ -57,7 +57,7 @@ def init_cmd(app: AppContext, municipality: str) -> None:
 
     services = app.services
     services.set_municipality(municipality)
-    if not services.store.has_users():
+    if not services.users():
         # whoever installs becomes the first admin, and can work at once in a small office
         services.add_user(app.settings.user, "admin,officer,manager")
         click.echo(f"{app.settings.user} is the first admin (roles: admin, officer, manager)")
@@ -94,6 +94,7 @@ def audit_verify(app: AppContext, manifest: str | None) -> None:
     """Verify the hash chain; print the head hash and event count."""
     expect = None
     if manifest:
+        app.require("verify_audit")  # the manifest is opened only for someone who may verify
         try:
             data = json.loads(Path(manifest).read_text(encoding="utf-8"))
             expect = (int(data["events"]), str(data["head"]))
@@ -145,7 +146,7 @@ def outbox_group() -> None:
 @pass_app
 def outbox_list(app: AppContext, pending: bool) -> None:
     """List the outbox."""
-    for row in app.services.store.outbox(pending_only=pending):
+    for row in app.services.outbox(pending_only=pending):
         state = f"sent {row['sent_at']}" if row["sent_at"] else ("failed: " + row["error"] if row["error"] else "pending")
         click.echo(f"{row['id']}\t{row['recipient']}\t{row['subject']}\t{state}")
 
@@ -154,6 +155,7 @@ def outbox_list(app: AppContext, pending: bool) -> None:
 @pass_app
 def outbox_send(app: AppContext) -> None:
     """Send pending notifications through the SMTP server in the config's [smtp] table."""
+    app.require("deliver_outbox")  # refused before the configuration is looked at
     smtp = app.settings.smtp
     if not smtp.get("host"):
         raise SamverkanError(f"no [smtp] host in {app.settings.config_path}; notifications stay in the outbox")

@@ -10,10 +10,10 @@ import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app, print_findings
 from samverkan.cli.org import export_options, write_export
+from samverkan.cli.output import text_table
 from samverkan.domain.errors import ValidationError
 from samverkan.domain.lifecycle import STAGES
 from samverkan.domain.model import ANSWERS, FORM_KEYS, INITIATORS
-from samverkan.cli.output import text_table
 
 
 @click.group("collab")

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from samverkan.runtime.config import Settings, resolve
 from samverkan.domain.errors import SamverkanError, TransitionRefused
+from samverkan.runtime.config import Settings, resolve
 
 
 @dataclass
@@ -44,6 +44,19 @@ class AppContext:
 
             self._services = Services.open(self.settings.db_path, self.settings.user, self.settings.origin)
         return self._services
+
+    def require(self, use_case: str) -> None:
+        """Refuse now (audited) unless the acting user may run the use case ``use_case``.
+
+        For a command that reads a file or its configuration before it can call the use
+        case (a key file, a backup manifest, the SMTP settings): someone who may not run
+        it is refused first, exactly as the use case would refuse, and learns nothing
+        about the file from an error about its content.
+        """
+        from samverkan.services import Services
+
+        permission = getattr(Services, use_case).permission
+        self.services.authorize(permission.resolve((), {}), entity=permission.on, entity_id="*")
 
     def launch_interface(self) -> int | None:
         """Open the registered interface (the TUI), or print help when none is installed."""

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from samverkan.domain.access import ROLES
 from samverkan.cli.context import AppContext, echo_json, pass_app
+from samverkan.domain.access import ROLES
 from samverkan.domain.errors import ValidationError
 
 
@@ -42,6 +42,8 @@ def _keys_file(app: AppContext, keys_file: str | None, needed: bool) -> Path | N
 def user_add(app: AppContext, name: str, roles: tuple[str, ...], unit: str, key_file: str | None,
              keys_file: str | None) -> None:
     """Add or change a user; with --key, give their key a forced `samverkan --user NAME` line."""
+    if key_file:
+        app.require("add_user")  # the key file is opened only for someone who manages users
     key = Path(key_file).read_text(encoding="utf-8") if key_file else ""
     path = _keys_file(app, keys_file, needed=bool(key))
     user = app.services.add_user(name, ",".join(roles), unit=unit, public_key=key, keys_file=path,

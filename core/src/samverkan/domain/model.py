@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from samverkan.domain.errors import ValidationError
-from samverkan.i18n import msg
 from samverkan.domain.money import parse_kronor
+from samverkan.i18n import msg
 
 # ---------------------------------------------------------------------------
 # Stable keys (used by scripts, the CLI and plugins; never translated)

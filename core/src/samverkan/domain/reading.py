@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         Record,
     )
     from samverkan.domain.query import CollabQuery
-    from samverkan.domain.rules import FormOffer
+    from samverkan.domain.rules import FormOffer, FormRules
     from samverkan.domain.state import CollabState
 
 
@@ -45,6 +45,9 @@ class ReadSession(Protocol):
     def overdue(self, on: dt.date | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """Active collaborations whose next follow-up is past due."""
 
+    def collaboration(self, collab_id: int) -> Collaboration:
+        """One collaboration."""
+
     def state(self, collab_id: int) -> CollabState:
         """Everything stored about one collaboration."""
 
@@ -53,6 +56,9 @@ class ReadSession(Protocol):
 
     def form_offer(self, form: str) -> FormOffer | None:
         """How the municipality offers ``form`` (its local name), if it registered it."""
+
+    def form_rules(self, form: str) -> FormRules:
+        """What the municipality's rules say about ``form`` (checks, authority, sections …)."""
 
     def checklist(self, collab_id: int) -> list[tuple[CheckItem, CheckAnswer | None]]:
         """The checklist of a collaboration with its answers."""

@@ -14,8 +14,7 @@ from importlib import resources
 from typing import Any
 
 from samverkan.domain.errors import ValidationError
-from samverkan.domain.model import FORM_KEYS, Source
-
+from samverkan.domain.model import FORM_KEYS, CheckItem, Source
 
 
 @dataclass(frozen=True)
@@ -194,6 +193,24 @@ class Interface:
 
     key: str
     launch: Callable[..., int | None]
+
+
+@dataclass(frozen=True)
+class FormRules:
+    """What the municipality's rules say about one form, for forms and detail views."""
+
+    form: str
+    offer: FormOffer | None
+    checks: list[CheckItem]
+    authority: DecisionAuthority
+    sections: list[AgreementSection]
+    follow_up: FollowUpPolicy | None
+    record_kinds: dict[str, RecordKind]
+
+    @property
+    def name(self) -> str:
+        """The municipality's name for the form (its key if it registered none)."""
+        return self.offer.name if self.offer else self.form
 
 
 def load_toml(package: str, name: str) -> dict[str, Any]:

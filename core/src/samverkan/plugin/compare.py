@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from samverkan.plugin.manager import Registry
 from samverkan.domain.rules import RuleText
 from samverkan.domain.topics import TOPICS, Topic
+from samverkan.plugin.manager import Registry
 
 STATUSES = ("same", "different", "only_a", "only_b", "neither")
 DIFFERENCES = ("different", "only_a", "only_b")

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 
     from samverkan.domain.lifecycle import GateContext
     from samverkan.domain.model import Notification
+    from samverkan.domain.reading import WorkSession
     from samverkan.domain.rules import (
         AgreementSection,
         DecisionAuthority,
         FollowUpPolicy,
         Municipality,
     )
-    from samverkan.domain.reading import WorkSession
 
 hookspec = pluggy.HookspecMarker("samverkan")
 hookimpl = pluggy.HookimplMarker("samverkan")

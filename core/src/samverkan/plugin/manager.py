@@ -22,9 +22,7 @@ from typing import Any
 
 import pluggy
 
-from samverkan.plugin import hookspecs
 from samverkan.domain.errors import SamverkanError, ValidationError
-from samverkan.i18n import msg
 from samverkan.domain.lifecycle import CORE_GATES, Gate
 from samverkan.domain.model import FORM_KEYS, CheckItem
 from samverkan.domain.rules import (
@@ -39,6 +37,8 @@ from samverkan.domain.rules import (
     RuleText,
 )
 from samverkan.domain.topics import TOPIC_KEYS
+from samverkan.i18n import msg
+from samverkan.plugin import hookspecs
 
 ENTRY_POINT_GROUP = "samverkan"
 DEFAULT_PLUGINS = ("samverkan.plugin.national",)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from samverkan.plugin.hookspecs import hookimpl
 from samverkan.domain.model import CheckItem
 from samverkan.domain.rules import Document, load_toml, sourced
+from samverkan.plugin.hookspecs import hookimpl
 
 
 @cache

@@ -16,11 +16,11 @@ the acting user, the municipality's plugin view and the declared permissions, se
 
 from __future__ import annotations
 
+from samverkan.domain.followups import add_months
+from samverkan.domain.rules import FormRules
 from samverkan.services.admin import AdminUseCases
-from samverkan.services.collaborations import FormRules
 from samverkan.services.demo import DemoUseCases
 from samverkan.services.exchange import ExchangeUseCases
-from samverkan.services.followups import add_months
 from samverkan.services.organisations import OrganisationUseCases
 from samverkan.services.records import RecordUseCases
 from samverkan.services.session import Permission, Session, use_case

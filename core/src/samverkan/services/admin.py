@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from samverkan.domain.errors import NotFound, ValidationError
+from samverkan.domain.errors import NotFound, SamverkanError, ValidationError
 from samverkan.domain.model import Event, clean_text
+from samverkan.domain.reading import ReadSession
 from samverkan.domain.rules import Report, ReportTable
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
@@ -34,7 +35,11 @@ class AdminUseCases(Session):
         register the first admin.
         """
         from samverkan.domain.access import normalise_roles
-        from samverkan.services.accounts import validate_public_key, validate_username, write_authorized_keys
+        from samverkan.services.accounts import (
+            validate_public_key,
+            validate_username,
+            write_authorized_keys,
+        )
 
         name = validate_username(name)
         role_list = normalise_roles(roles)
@@ -126,4 +131,31 @@ class AdminUseCases(Session):
         if key not in reports:
             raise NotFound(msg("no report {key!r}; available: {reports}",
                                key=key, reports=", ".join(reports) or msg("none")))
-        return reports[key].build(self)
+        try:
+            # a report reads: it is given the session's reads only
+            return reports[key].build(ReadOnlySession(self))
+        except SamverkanError:
+            raise
+        except Exception as exc:  # the plugin's error: name it, keep the session usable
+            self.view._problem(self.municipality_key or "?", f"report {key}", exc)
+            raise SamverkanError(msg("the report {key!r} could not be built: {error}",
+                                     key=key, error=f"{type(exc).__name__}: {exc}")) from None
+
+
+class ReadOnlySession:
+    """A session's reads and nothing else: what a plugin's report is given.
+
+    Only the names of :class:`samverkan.domain.reading.ReadSession` are reachable, each
+    going to the session (so each still checks the reader's role); a report that tries
+    to write, or to reach the store, gets an AttributeError naming the protocol.
+    """
+
+    _names = frozenset(n for n in vars(ReadSession) if not n.startswith("_"))
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ReadOnlySession._names:
+            return getattr(self._session, name)
+        raise AttributeError(f"a report only reads: {name!r} is not part of ReadSession")

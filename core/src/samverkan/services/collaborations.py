@@ -3,7 +3,7 @@ and what the municipality's rules say about its form."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from samverkan.domain import lifecycle
@@ -11,35 +11,10 @@ from samverkan.domain.errors import ValidationError
 from samverkan.domain.lifecycle import GateContext
 from samverkan.domain.model import CheckAnswer, CheckItem, Collaboration, validate_form
 from samverkan.domain.query import CollabQuery
-from samverkan.domain.rules import (
-    AgreementSection,
-    DecisionAuthority,
-    FollowUpPolicy,
-    FormOffer,
-    Municipality,
-    RecordKind,
-)
+from samverkan.domain.rules import FormOffer, FormRules, Municipality
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
-
-
-@dataclass(frozen=True)
-class FormRules:
-    """What the municipality's rules say about one form, for forms and detail views."""
-
-    form: str
-    offer: FormOffer | None
-    checks: list[CheckItem]
-    authority: DecisionAuthority
-    sections: list[AgreementSection]
-    follow_up: FollowUpPolicy | None
-    record_kinds: dict[str, RecordKind]
-
-    @property
-    def name(self) -> str:
-        """The municipality's name for the form (its key if it registered none)."""
-        return self.offer.name if self.offer else self.form
 
 
 class CollaborationUseCases(Session):

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from samverkan.domain.errors import ValidationError
+from samverkan.domain.followups import next_due
 from samverkan.domain.lifecycle import FINAL_STAGES
 from samverkan.domain.model import (
     ANSWERS,
@@ -23,9 +24,8 @@ from samverkan.domain.model import (
 from samverkan.domain.rules import RecordKind
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
-from samverkan.services.followups import next_due
-from samverkan.services.session import use_case
 from samverkan.services.collaborations import CollaborationUseCases
+from samverkan.services.session import use_case
 
 
 def refuse_closed(state: CollabState) -> None:
@@ -118,7 +118,7 @@ class RecordUseCases(CollaborationUseCases):
                     msg("collaboration {id} is at the agreement stage; the agreement must keep its "
                         "{missing}", id=c.id, missing=parts), "agreement")
         with self._tx():
-            self.check_unchanged(state)
+            self._check_unchanged(state)
             return self.store.upsert_agreement(agreement, before=state.agreement)
 
     @use_case("follow_up.record", on="collaboration")
@@ -135,7 +135,7 @@ class RecordUseCases(CollaborationUseCases):
         follow_up = FollowUp(state.id, done_on or self.today, summary, goals_met, data, self.actor)
         due = next_due(policy, state, self.today, extra=follow_up)
         with self._tx():
-            self.check_unchanged(state)
+            self._check_unchanged(state)
             self.store.insert_follow_up(follow_up)
             self.store.set_next_follow_up(state.id, due)
         return follow_up

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from samverkan.domain.access import ROLES, TRANSITION_ACTIONS, UNIT_BOUND, roles_needed
 from samverkan.domain.errors import PermissionDenied, SamverkanError, StateChanged
@@ -26,6 +26,10 @@ from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
 from samverkan.plugin.manager import MunicipalityView, Registry, get_plugin_manager
 from samverkan.store import Store
+
+if TYPE_CHECKING:
+    from samverkan.domain.rules import Municipality
+    from samverkan.plugin.compare import Comparison
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,13 +137,13 @@ class Session:
             # the role first: someone who may not act learns nothing, not even whether
             # the collaboration exists
             self.authorize(action, entity="collaboration", entity_id=args[0] if args else None)
-            state = self.load_state(args[0])
+            state = self._load_state(args[0])
             self.authorize(action, state, advice=permission.advice)
             return method(self, state, *args[1:], **kwargs)
         self.authorize(permission.resolve(args, kwargs), entity=permission.on, entity_id="*")
         return method(self, *args, **kwargs)
 
-    def load_state(self, collab_id: int | str) -> CollabState:
+    def _load_state(self, collab_id: int | str) -> CollabState:
         """Everything stored about one collaboration (a fixed number of queries)."""
         try:
             return self.store.load_state(int(collab_id))
@@ -148,7 +152,7 @@ class Session:
 
             raise ValidationError(msg("not a collaboration id: {value!r}", value=collab_id), "id") from None
 
-    def check_unchanged(self, state: CollabState) -> None:
+    def _check_unchanged(self, state: CollabState) -> None:
         """Refuse (for a retry) when the collaboration changed since ``state`` was read.
 
         Called first inside a write transaction, under the write lock: the gates judged
@@ -232,6 +236,30 @@ class Session:
         if self._municipality_key is None:
             self._municipality_key = self.store.get_meta("municipality")
         return self._municipality_key
+
+    @property
+    def municipality_name(self) -> str | None:
+        """The name of this database's municipality (None before init).
+
+        Not a use case: the name is the plugin's, not data of the database, and every
+        header shows it, so it needs no role and no query after the first.
+        """
+        key = self.municipality_key
+        muni = self.registry.municipalities().get(key) if key else None
+        return muni.name if muni else key
+
+    def installed_municipalities(self) -> dict[str, Municipality]:
+        """The installed municipality plugins, by key (the plugins' data, no database)."""
+        return self.registry.municipalities()
+
+    def compare_municipalities(self, a: str, b: str, form: str | None = None) -> Comparison:
+        """Compare two installed municipalities' rules per topic (see :mod:`samverkan.plugin.compare`).
+
+        Reads no database: the rules are the plugins' published guidelines.
+        """
+        from samverkan.plugin.compare import compare
+
+        return compare(self.registry, a, b, form)
 
     @property
     def view(self) -> MunicipalityView:

@@ -15,13 +15,13 @@ from typing import Any
 
 from samverkan.domain import lifecycle
 from samverkan.domain.errors import PermissionDenied, TransitionRefused, ValidationError
+from samverkan.domain.followups import next_due
 from samverkan.domain.lifecycle import Finding, GateContext
 from samverkan.domain.model import Collaboration, Decision, Termination
 from samverkan.domain.query import CollabQuery
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
 from samverkan.services.collaborations import CollaborationUseCases
-from samverkan.services.followups import next_due
 from samverkan.services.session import transition_action, use_case
 
 
@@ -148,7 +148,7 @@ class TransitionUseCases(CollaborationUseCases):
             notes += self._notifications("decision", after, to_stage)
         confirmed = [f.as_dict() for f in findings]
         with self._tx():
-            self.check_unchanged(state)
+            self._check_unchanged(state)
             if decision is not None:
                 self.store.insert_decision(decision)
             if termination is not None:

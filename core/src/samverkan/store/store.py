@@ -27,14 +27,13 @@ if TYPE_CHECKING:
 
 from samverkan.domain.errors import StoreError, ValidationError
 from samverkan.i18n import msg
-from samverkan.store import audit, connection
+from samverkan.store import audit, connection, sql
 from samverkan.store.casework import CaseworkRows
 from samverkan.store.collaborations import COLLAB_SORTS, CollaborationRows, fts_query
 from samverkan.store.connection import connect
 from samverkan.store.migrations import SET_NAME, STEPS, migration_set
 from samverkan.store.organisations import OrganisationRows
 from samverkan.store.people import PeopleRows
-from samverkan.store import sql
 from samverkan.store.sql import insert, rows, upsert
 
 #: how many busy timeouts a write waits for the lock before it is refused (six times

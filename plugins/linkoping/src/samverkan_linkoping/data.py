@@ -12,7 +12,6 @@ from functools import cache
 from typing import Any
 
 from samverkan.domain.model import CheckItem, Source
-from samverkan.plugin.national import checks_from_data
 from samverkan.domain.rules import (
     Document,
     FormOffer,
@@ -24,6 +23,7 @@ from samverkan.domain.rules import (
     load_toml,
     municipality_from_data,
 )
+from samverkan.plugin.national import checks_from_data
 
 PACKAGE = "samverkan_linkoping"
 

@@ -1,9 +1,10 @@
 """Demo data: the board's IOPs and other projects of February 2020, through the services.
 
-Everything goes through :class:`~samverkan.services.Services`, so the audit log holds a
-real history: organisations registered, initiatives, contributions, check answers, the
-legal assessment, the board's decision (meeting date and paragraph), the agreement and
-the moves to active. The figures and texts are seed 003's (``data/demo.toml``); what the
+Everything goes through the session's use cases (a
+:class:`~samverkan.domain.reading.WorkSession`), so the audit log holds a real history:
+organisations registered, initiatives, contributions, check answers, the legal
+assessment, the board's decision (meeting date and paragraph), the agreement and the
+moves to active. The figures and texts are seed 003's (``data/demo.toml``); what the
 seed does not give is example data, listed at the top of that file.
 """
 
@@ -17,7 +18,7 @@ from samverkan_linkoping import data
 from samverkan_linkoping.valuation import percent
 
 if TYPE_CHECKING:
-    from samverkan.services import Services
+    from samverkan.domain.reading import WorkSession
 
 #: First three digits of the generated organisation numbers, by legal form (the first
 #: digit of a Swedish organisation number tells the kind of legal person).
@@ -45,12 +46,12 @@ def _note(answers: dict[str, str], check_id: str, values: dict[str, Any]) -> str
     return answers.get(check_id, answers["default"]).format(**values)
 
 
-def _answer_all(services: Services, collab_id: int, answers: dict[str, str], values: dict[str, Any]) -> None:
+def _answer_all(services: WorkSession, collab_id: int, answers: dict[str, str], values: dict[str, Any]) -> None:
     for item, _answer in services.checklist(collab_id):
         services.answer_check(collab_id, item.id, "met", _note(answers, item.id, values))
 
 
-def load(services: Services) -> None:
+def load(services: WorkSession) -> None:
     """Load the demo data of ``demo.toml`` into ``services``' (empty) database."""
     demo = data.toml("demo")
     orgs: dict[str, int] = {}
@@ -64,7 +65,7 @@ def load(services: Services) -> None:
         _project(services, demo, entry, orgs)
 
 
-def _iop(services: Services, demo: dict[str, Any], entry: dict[str, Any], orgs: dict[str, int]) -> None:
+def _iop(services: WorkSession, demo: dict[str, Any], entry: dict[str, Any], orgs: dict[str, int]) -> None:
     split = demo["split"]
     names = [o["name"] for key in entry["organisations"] for o in demo["organisations"] if o["key"] == key]
     c = services.register_initiative(
@@ -92,7 +93,7 @@ def _iop(services: Services, demo: dict[str, Any], entry: dict[str, Any], orgs: 
                      entry["meeting_date"], demo["agreement"]["goals"])
 
 
-def _project(services: Services, demo: dict[str, Any], entry: dict[str, Any], orgs: dict[str, int]) -> None:
+def _project(services: WorkSession, demo: dict[str, Any], entry: dict[str, Any], orgs: dict[str, int]) -> None:
     c = services.register_initiative(
         entry["title"], entry["form"], [orgs[k] for k in entry["organisations"]],
         unit=demo["unit"], policy_link=demo["policy_link"], participants=entry["participants"],
@@ -110,7 +111,7 @@ def _project(services: Services, demo: dict[str, Any], entry: dict[str, Any], or
     _agree_and_start(services, c.id, entry["start"], entry["until"], decided_on, demo["agreement"]["goals"])
 
 
-def _agree_and_start(services: Services, collab_id: int, start: dt.date, end: dt.date,
+def _agree_and_start(services: WorkSession, collab_id: int, start: dt.date, end: dt.date,
                      signed_on: dt.date, goals: str) -> None:
     services.record_agreement(collab_id, signed_on=signed_on, start=start, end=end, goals=goals)
     services.advance(collab_id, "agreement")

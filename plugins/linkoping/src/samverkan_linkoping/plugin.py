@@ -24,7 +24,7 @@ from samverkan.domain.rules import (
 from samverkan_linkoping import data, gates, reports, sroi
 
 if TYPE_CHECKING:
-    from samverkan.services import Services
+    from samverkan.domain.reading import WorkSession
 
 
 @hookimpl
@@ -103,7 +103,7 @@ def register_reports(register: Callable[[Report], None]) -> None:
 
 
 @hookimpl
-def load_demo(services: Services) -> None:
+def load_demo(services: WorkSession) -> None:
     """The five IOPs and three other projects of the information to the board, February 2020."""
     from samverkan_linkoping import demo
 

@@ -5,7 +5,7 @@ Modelled on the tables of seed 003 ("Översikt IOP inom arbetsmarknadsnämnden" 
 referral, value per year, the board's cost per year and the activity, plus the computed
 partners' share and the board's share in percent against the "about half" benchmark;
 then the other projects with the board's cost per year. Everything is read through the
-:class:`~samverkan.services.Services` the report is given.
+:class:`~samverkan.domain.reading.ReadSession` the report is given.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from samverkan.domain.errors import ValidationError
 from samverkan.domain.money import format_kronor, parse_kronor
-from samverkan.domain.rules import Report, ReportTable
 from samverkan.domain.query import CollabQuery
+from samverkan.domain.rules import Report, ReportTable
 from samverkan_linkoping import data
 from samverkan_linkoping.valuation import POSITION_TEXT, add, benchmark_position, value_of
 
 if TYPE_CHECKING:
-    from samverkan.services import Services
+    from samverkan.domain.reading import ReadSession
 
 #: Collaborations the board runs: decided, under agreement or active.
 CURRENT_STAGES = ("decided", "agreement", "active")
@@ -34,7 +34,7 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
           "september", "oktober", "november", "december")
 
 
-def _current(services: Services, form: str) -> Iterator[dict[str, Any]]:
+def _current(services: ReadSession, form: str) -> Iterator[dict[str, Any]]:
     """Detail of every collaboration of ``form`` in a current stage, oldest first (paged)."""
     offset = 0
     while True:
@@ -55,7 +55,7 @@ def _month(day: dt.date | None) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
-def _iop_table(services: Services) -> ReportTable:
+def _iop_table(services: ReadSession) -> ReportTable:
     tol = data.percent_text(data.benchmark_tolerance())
     target = data.percent_text(data.benchmark_share())
     rows, valuations, notes = [], [], []
@@ -123,7 +123,7 @@ def _cost_text(costs: dict[str, dict[str, int]], years: list[str]) -> str:
     return "; ".join(parts)
 
 
-def _projects_table(services: Services) -> ReportTable:
+def _projects_table(services: ReadSession) -> ReportTable:
     found, problems = [], []
     for form in PROJECT_FORMS:
         for d in _current(services, form):
@@ -152,7 +152,7 @@ def _projects_table(services: Services) -> ReportTable:
     )
 
 
-def value_table(services: Services) -> ReportTable:
+def value_table(services: ReadSession) -> ReportTable:
     """Build the value table: the IOP overview with a section for the other projects."""
     table = _iop_table(services)
     table.sections.append(_projects_table(services))

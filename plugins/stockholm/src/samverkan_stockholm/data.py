@@ -11,7 +11,6 @@ from functools import cache
 from typing import Any
 
 from samverkan.domain.model import FORMS, CheckItem
-from samverkan.plugin.national import checks_from_data
 from samverkan.domain.rules import (
     AgreementSection,
     DecisionAuthority,
@@ -27,6 +26,7 @@ from samverkan.domain.rules import (
     municipality_from_data,
     sourced,
 )
+from samverkan.plugin.national import checks_from_data
 
 PACKAGE = "samverkan_stockholm"
 

@@ -9,11 +9,14 @@ relative to ``services.today`` so that some yearly follow-ups are always overdue
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stdnum import luhn
 
-from samverkan.services import Services, add_months
+from samverkan.domain.followups import add_months
+
+if TYPE_CHECKING:
+    from samverkan.domain.reading import WorkSession
 
 UNIT = "Jobbtorg Stockholm (exempel)"
 MANAGER = "Enhetschef (exempel)"
@@ -52,7 +55,7 @@ def orgnr(n: int) -> str:
 class _Demo:
     """Helpers that walk one collaboration through the lifecycle via the services."""
 
-    def __init__(self, services: Services):
+    def __init__(self, services: WorkSession):
         self.s = services
         self.today = services.today
 
@@ -112,7 +115,7 @@ class _Demo:
         """Record both parties' contributions and the signed agreement; move to ``agreement``."""
         form = self.s.collaboration(cid).form
         sections = {k: v for k, v in _SECTIONS.items()
-                    if k in {s.key for s in self.s.view.agreement_sections(form)}}
+                    if k in {s.key for s in self.s.form_rules(form).sections}}
         self.s.set_contributions(cid, [
             {"party": "Arbetsmarknadsförvaltningen", "category": "money", "amount": municipal,
              "is_municipality": True},
@@ -123,7 +126,7 @@ class _Demo:
         self.s.advance(cid, "agreement", confirm=True)
 
 
-def load(services: Services) -> None:
+def load(services: WorkSession) -> None:
     """Fill an empty database with Stockholm's example collaborations."""
     d = _Demo(services)
     sprak = d.org(1, "Språkcafé Söder")

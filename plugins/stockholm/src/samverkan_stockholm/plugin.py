@@ -8,6 +8,7 @@ the gates live in ``gates.py``, the notifications to the preparatory group in
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from samverkan import hookimpl
 from samverkan.domain.lifecycle import Gate, GateContext
@@ -22,8 +23,10 @@ from samverkan.domain.rules import (
     Report,
     RuleText,
 )
-from samverkan.services import Services
 from samverkan_stockholm import data, gates, notifications, reports
+
+if TYPE_CHECKING:
+    from samverkan.domain.reading import WorkSession
 
 
 @hookimpl
@@ -101,7 +104,7 @@ def lifecycle_event(event: str, context: GateContext) -> list[Notification]:
 
 
 @hookimpl
-def load_demo(services: Services) -> None:
+def load_demo(services: WorkSession) -> None:
     """Example collaborations of every offered form at every stage, marked as examples."""
     from samverkan_stockholm import demo  # only when asked: it is not needed at start-up
 

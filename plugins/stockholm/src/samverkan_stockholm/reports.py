@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from samverkan.domain.rules import Report, ReportTable
-from samverkan.services import Services
 from samverkan.domain.query import CollabQuery
+from samverkan.domain.rules import Report, ReportTable
 from samverkan_stockholm import data
+
+if TYPE_CHECKING:
+    from samverkan.domain.reading import ReadSession
 
 _PAGE = 200
 
 
-def _pages(services: Services, query: CollabQuery) -> Iterator[dict[str, Any]]:
+def _pages(services: ReadSession, query: CollabQuery) -> Iterator[dict[str, Any]]:
     """Every row of ``query``, read one page at a time."""
     offset = 0
     while True:
@@ -32,12 +34,12 @@ def _pages(services: Services, query: CollabQuery) -> Iterator[dict[str, Any]]:
         offset += query.limit
 
 
-def _form_name(services: Services, form: str) -> str:
-    offer = services.view.form(form)
+def _form_name(services: ReadSession, form: str) -> str:
+    offer = services.form_offer(form)
     return offer.name if offer else form
 
 
-def overdue_follow_ups(services: Services) -> ReportTable:
+def overdue_follow_ups(services: ReadSession) -> ReportTable:
     """Active collaborations whose next follow-up date has passed, most overdue first."""
     today = services.today
     rows = []
@@ -59,7 +61,7 @@ def overdue_follow_ups(services: Services) -> ReportTable:
     )
 
 
-def iop_follow_ups(services: Services) -> ReportTable:
+def iop_follow_ups(services: ReadSession) -> ReportTable:
     """Every IOP past the decision, with its goals, follow-ups and the next due date."""
     rows = []
     for r in _pages(services, CollabQuery(form="iop", limit=_PAGE)):

@@ -29,34 +29,43 @@ def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     return out
 
 
+def run_db(node: Any, work: Callable[[], T], done: Callable[[T], Any] | None = None,
+           failed: Callable[[SamverkanError], Any] | None = None, *,
+           group: str = "db", exclusive: bool = False) -> Worker:
+    """Call ``work()`` in a thread worker of ``node`` (a screen or the app); then
+    ``done(result)`` or ``failed(error)`` on the UI thread.
+
+    One call at a time per app (the app's ``db_lock``: the services share one connection).
+    A refusal (:class:`SamverkanError`) goes to ``failed`` or, without one, to a
+    notification; any other exception is a bug and is raised in the app.
+    """
+    app = node.app
+
+    def job() -> None:
+        worker = get_current_worker()
+        try:
+            with app.db_lock:
+                if worker.is_cancelled:
+                    return
+                result = work()
+        except SamverkanError as exc:
+            if not worker.is_cancelled:
+                app.call_from_thread(failed or app.show_error, exc)
+            return
+        if done is not None and not worker.is_cancelled:
+            app.call_from_thread(done, result)
+
+    return node.run_worker(job, thread=True, group=group, exclusive=exclusive)
+
+
 class DbMixin:
     """Run service calls in thread workers, one at a time per app (the store's lock)."""
 
     def run_db(self, work: Callable[[], T], done: Callable[[T], Any] | None = None,
                failed: Callable[[SamverkanError], Any] | None = None, *,
                group: str = "db", exclusive: bool = False) -> Worker:
-        """Call ``work()`` in a thread; then ``done(result)`` or ``failed(error)`` on the UI thread.
-
-        A refusal (:class:`SamverkanError`) goes to ``failed`` or, without one, to a
-        notification; any other exception is a bug and is raised in the app.
-        """
-        app = self.app  # type: ignore[attr-defined]
-
-        def job() -> None:
-            worker = get_current_worker()
-            try:
-                with app.db_lock:
-                    if worker.is_cancelled:
-                        return
-                    result = work()
-            except SamverkanError as exc:
-                if not worker.is_cancelled:
-                    app.call_from_thread(failed or app.show_error, exc)
-                return
-            if done is not None and not worker.is_cancelled:
-                app.call_from_thread(done, result)
-
-        return self.run_worker(job, thread=True, group=group, exclusive=exclusive)  # type: ignore[attr-defined]
+        """Call ``work()`` in a thread; then ``done(result)`` or ``failed(error)`` (see :func:`run_db`)."""
+        return run_db(self, work, done, failed, group=group, exclusive=exclusive)
 
     @property
     def services(self):

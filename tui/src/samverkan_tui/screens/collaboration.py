@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from samverkan.domain import lifecycle
+from samverkan.domain.lifecycle import ACTIONS
 from samverkan_tui import forms, labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.screens.base import BaseScreen
@@ -96,10 +96,9 @@ class CollaborationScreen(BaseScreen):
         services = self.services
 
         def work() -> dict[str, Any]:
+            # the detail brings the form's rules and what this user may do now ("allowed")
             data = services.detail(self.collab_id)
-            data["record_kinds"] = services.view.record_kinds()
-            data["authority"] = services.view.decision_authority(data["collaboration"].form)
-            data["sections"] = services.view.agreement_sections(data["collaboration"].form)
+            data["municipality"] = services.municipality()  # names its part of a contribution
             return data
 
         self.run_db(work, self.show, group="collab-detail", exclusive=True)
@@ -141,7 +140,7 @@ class CollaborationScreen(BaseScreen):
             parts.append(heading(_("Bidrag per år")) + contrib)
         if d["records"]:
             recs = Text()
-            kinds = d["record_kinds"]
+            kinds = d["rules"].record_kinds
             for r in d["records"]:
                 label = kinds[r.kind].label if r.kind in kinds else r.kind
                 values = ", ".join(f"{k}: {v}" for k, v in r.data.items() if v not in (None, ""))
@@ -170,7 +169,7 @@ class CollaborationScreen(BaseScreen):
 
     def _decision(self, d: dict[str, Any]) -> None:
         dec = d["decision"]
-        auth = d["authority"]
+        auth = d["rules"].authority
         who = facts([(_("Beslutas av"), f"{auth.body or auth.kind}"), (_("Källa"), str(auth.source))])
         if dec is None:
             body = Text(_("Inget beslut är registrerat."))
@@ -205,7 +204,7 @@ class CollaborationScreen(BaseScreen):
                 body.append(f"\n{key}: ", style="bold")
                 body.append(value)
         sections = Text()
-        for s in d["sections"]:
+        for s in d["rules"].sections:
             mark = "*" if s.required else "·"
             sections.append(f"\n{mark} {s.title}")
         parts = [body]
@@ -240,20 +239,13 @@ class CollaborationScreen(BaseScreen):
     # -- actions ------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.data is None:
-            return True
-        c = self.data["collaboration"]
-        closed = c.stage in lifecycle.FINAL_STAGES
-        if action == "agreement":
-            return forms.written_agreement(c.form) and c.stage in ("decided", "agreement")
-        if action == "follow_up":
-            return c.stage == "active"
-        if action == "end":
-            return c.stage == "active"
-        if action == "decide":
-            return c.stage == "preparation"
-        if action in ("advance", "answer", "record", "contribution", "edit"):
-            return not closed  # a closed collaboration is kept as it was (the services refuse it)
+        """Offer a lifecycle action only when the services allow it to this user now.
+
+        ``allowed`` comes with the detail (:func:`samverkan.domain.lifecycle.allowed_actions`:
+        the stage and the user's roles); until it is loaded, none is offered.
+        """
+        if action in ACTIONS:
+            return self.data is not None and action in self.data["allowed"]
         return True
 
     def _after(self, message: str):
@@ -275,17 +267,19 @@ class CollaborationScreen(BaseScreen):
         if self.data is None:
             return
         c = self.data["collaboration"]
-        nxt = lifecycle.next_stages(c.form, c.stage)
+        nxt = self.data["next_stages"]
         if not nxt:
             self.notify(_("Samverkan är i sitt slutsteg."), markup=False)
             return
-        if c.stage == "preparation":
+        # a move that records something on the way opens the form that records it
+        if "decided" in nxt or "declined" in nxt:
             self.action_decide()
-        elif c.stage == "active":
+        elif "ended" in nxt:
             self.action_end()
         elif nxt[0] == "agreement" and self.data["agreement"] is None:
-            self.app.push_screen(forms.agreement_form(self.services, c, None, advance=True),
-                                 self._after(_("Avtalet är registrerat.")))
+            self.app.push_screen(
+                forms.agreement_form(self.services, c, None, self.data["rules"], advance=True),
+                self._after(_("Avtalet är registrerat.")))
         else:
             self._advance_to(nxt[0], confirm=False)
 
@@ -340,7 +334,8 @@ class CollaborationScreen(BaseScreen):
     @on(DataTable.RowSelected, "#checks")
     def _check_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_answer()
+        if self.check_action("answer", ()):  # enter on a row is the answer key, not a way round it
+            self.action_answer()
 
     def action_edit(self) -> None:
         """Edit the collaboration's descriptive fields; a successful save reloads the screen."""
@@ -354,23 +349,27 @@ class CollaborationScreen(BaseScreen):
                 self.notify(_("Ändringarna är sparade."), markup=False)
                 self.reload()
 
-        self.app.push_screen(forms.edit_collaboration_form(self.services, self.data["collaboration"]), done)
+        self.app.push_screen(forms.edit_collaboration_form(self.services, self.data["collaboration"],
+                                                           self.data["rules"]), done)
 
     def action_decide(self) -> None:
         if self.data is not None:
-            self.app.push_screen(forms.decision_form(self.services, self.data["collaboration"]),
+            self.app.push_screen(forms.decision_form(self.services, self.data["collaboration"],
+                                                     self.data["rules"]),
                                  self._after(_("Beslutet är registrerat.")))
 
     def action_agreement(self) -> None:
         if self.data is not None:
             c = self.data["collaboration"]
             self.app.push_screen(
-                forms.agreement_form(self.services, c, self.data["agreement"], advance=False),
+                forms.agreement_form(self.services, c, self.data["agreement"], self.data["rules"],
+                                     advance=False),
                 self._after(_("Avtalet är registrerat.")))
 
     def action_follow_up(self) -> None:
         if self.data is not None:
-            self.app.push_screen(forms.follow_up_form(self.services, self.data["collaboration"]),
+            self.app.push_screen(forms.follow_up_form(self.services, self.data["collaboration"],
+                                                      self.data["rules"]),
                                  self._after(_("Uppföljningen är registrerad.")))
 
     def action_end(self) -> None:
@@ -387,13 +386,13 @@ class CollaborationScreen(BaseScreen):
             d = self.data
             self.app.push_screen(
                 forms.contribution_form(self.services, d["collaboration"], d["organisations"],
-                                        d["contributions"]),
+                                        d["contributions"], d["municipality"]),
                 self._after(_("Bidraget är registrerat.")))
 
     def action_record(self) -> None:
         if self.data is None:
             return
-        kinds = list(self.data["record_kinds"].values())
+        kinds = list(self.data["rules"].record_kinds.values())
         if not kinds:
             self.notify(_("Kommunens riktlinjer definierar inga poster."), markup=False)
             return
@@ -406,6 +405,6 @@ class CollaborationScreen(BaseScreen):
                              lambda key: self.open_record(key) if key else None)
 
     def open_record(self, key: str) -> None:
-        kind = self.data["record_kinds"][key]
+        kind = self.data["rules"].record_kinds[key]
         self.app.push_screen(forms.record_form(self.services, self.collab_id, kind),
                              self._after(_("Posten är registrerad.")))

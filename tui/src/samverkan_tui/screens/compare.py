@@ -17,8 +17,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
-from samverkan.plugin.compare import Comparison, Row, Side, compare
 from samverkan.domain.model import FORM_KEYS
+from samverkan.plugin.compare import Comparison, Row, Side
 from samverkan_tui import labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.screens.base import BaseModal, BaseScreen
@@ -114,7 +114,7 @@ class CompareScreen(BaseScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        keys = list(self.app.registry.municipalities())
+        keys = list(self.services.installed_municipalities())
         active = self.services.municipality_key
         if not self.a:  # the active municipality, else the first installed
             self.a = active if active in keys else (keys[0] if keys else "")
@@ -141,11 +141,11 @@ class CompareScreen(BaseScreen):
     # -- content --------------------------------------------------------------
 
     def refresh_comparison(self) -> None:
-        """Compare the chosen municipalities again (the registry only: no database)."""
+        """Compare the chosen municipalities again (the plugins' rules only: no database)."""
         if not self.a or not self.b:
             self.query_one("#status", Label).update(Text(_("Inga kommunplugin är installerade.")))
             return
-        self.comparison = compare(self.app.registry, self.a, self.b, self.form)
+        self.comparison = self.services.compare_municipalities(self.a, self.b, self.form)
         self.show()
 
     def show(self) -> None:
@@ -209,7 +209,7 @@ class CompareScreen(BaseScreen):
         self.refresh_comparison()
 
     def _municipality_options(self) -> list[tuple[str, str]]:
-        return [(f"{m.name} ({key})", key) for key, m in self.app.registry.municipalities().items()]
+        return [(f"{m.name} ({key})", key) for key, m in self.services.installed_municipalities().items()]
 
     def action_choose_a(self) -> None:
         self._choose(_("Kommun A"), self._municipality_options(), self.a, "a")

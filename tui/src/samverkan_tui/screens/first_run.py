@@ -32,10 +32,10 @@ class FirstRunScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield AppHeader(_("Första start"))
-        munis = self.app.registry.municipalities()
+        munis = self.services.installed_municipalities()
         with Vertical(id="first-run"):
             yield Static(Text(_("Databasen är ny. Välj vilken kommun den tillhör:")), id="first-intro")
-            yield Static(Text(_("Databas") + f": {self.services.store.path.name}"), id="first-db",
+            yield Static(Text(_("Databas") + f": {self.services.database.name}"), id="first-db",
                          classes="muted")
             yield OptionList(
                 *[Option(Text(f"{m.name} – {m.organisation} ({key})"), id=key) for key, m in munis.items()],
@@ -91,7 +91,7 @@ class FirstRunScreen(BaseScreen):
                 o=counts["organisations"], c=counts["collaborations"]), markup=False)
             self.app.start_home()
 
-        muni = self.app.registry.municipalities()[key]
+        muni = self.services.installed_municipalities()[key]
         self.working(_("Laddar demodata för {name} …").format(name=muni.name))
         self.run_db(lambda: load_demo(services, key), done, self.failed)
 

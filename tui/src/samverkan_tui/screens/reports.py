@@ -150,8 +150,8 @@ class ReportsScreen(BaseScreen):
         services = self.services
 
         def work() -> tuple[str, dict[str, Report]]:
-            view = services.view
-            return view.municipality.name, view.reports()
+            municipality = services.municipality()
+            return (municipality.name if municipality else ""), services.reports()
 
         self.run_db(work, self.show)
 

@@ -9,7 +9,6 @@ from typing import Any
 from samverkan import hookimpl
 from samverkan.domain.lifecycle import Gate, GateContext
 from samverkan.domain.model import Notification
-from samverkan.plugin.national import checks_from_data
 from samverkan.domain.rules import (
     AgreementSection,
     DecisionAuthority,
@@ -24,6 +23,7 @@ from samverkan.domain.rules import (
     RuleText,
     load_toml,
 )
+from samverkan.plugin.national import checks_from_data
 
 
 @cache
