@@ -8,6 +8,7 @@ check, periods are in order, amounts are whole, non-negative kronor (see
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -165,6 +166,18 @@ def validate_form(key: str) -> Form:
             msg("unknown form {key!r}; expected one of: {allowed}", key=key,
                 allowed=", ".join(FORM_KEYS)), "form"
         ) from None
+
+
+def copy_with(record: Any, **changes: Any) -> Any:
+    """A shallow copy of ``record`` with ``changes``, not validated again.
+
+    For values the caller has validated (a stage the lifecycle allows, a version the
+    store assigns); ``dataclasses.replace`` would clean every text field once more.
+    """
+    out = copy.copy(record)
+    for name, value in changes.items():
+        setattr(out, name, value)
+    return out
 
 
 def _choice(value: str, allowed: tuple[str, ...], field: str) -> str:

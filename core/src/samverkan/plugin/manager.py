@@ -258,6 +258,20 @@ class MunicipalityView:
         ]
         self._others = others
         self._cache: dict[str, Any] = {}
+        self._callers: dict[str, Any] = {}
+
+    def _impls(self, hook: str) -> list[Any]:
+        """The hook's implementations of this view's plugins, in pluggy's call order.
+
+        Through one subset hook caller per hook, built once: it filters the hook's
+        implementations when asked (a plugin added later is seen), and building one
+        per call cost more than the call when a transition asks several hooks.
+        """
+        caller = self._callers.get(hook)
+        if caller is None:
+            caller = self._callers[hook] = self.registry.pm.subset_hook_caller(
+                hook, remove_plugins=self._others)
+        return list(reversed(caller.get_hookimpls()))
 
     # -- calling --------------------------------------------------------------
 
@@ -267,9 +281,8 @@ class MunicipalityView:
         Results of None are left out. Implementations run in pluggy's order (last
         registered first); an implementation that raises is reported and skipped.
         """
-        caller = self.registry.pm.subset_hook_caller(hook, remove_plugins=self._others)
         results: list[tuple[str, Any]] = []
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in self._impls(hook):
             args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
             try:
                 result = impl.function(**args)
@@ -292,8 +305,7 @@ class MunicipalityView:
             self.registry.problems.append(problem)
 
     def _register(self, hook: str, kind: type | tuple[type, ...], sink: Callable[[Any], Any], **kwargs: Any) -> None:
-        caller = self.registry.pm.subset_hook_caller(hook, remove_plugins=self._others)
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in self._impls(hook):
             def register(obj: Any, _plugin: str = impl.plugin_name) -> None:
                 if not isinstance(obj, kind):
                     raise ValidationError(f"{_plugin}: {hook} registered {obj!r}, expected {kind}")

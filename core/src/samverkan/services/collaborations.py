@@ -57,7 +57,7 @@ class CollaborationUseCases(Session):
             self._queue(notes, collab.id)
         return collab
 
-    @use_case("read", on="collaboration")
+    @use_case("read", on="collaboration", reads=())
     def collaboration(self, state: CollabState) -> Collaboration:
         """The collaboration with ``collab_id``."""
         return state.collaboration
@@ -67,7 +67,7 @@ class CollaborationUseCases(Session):
         """Everything stored about one collaboration (see :class:`CollabState`)."""
         return state
 
-    @use_case("collaboration.update", on="collaboration")
+    @use_case("collaboration.update", on="collaboration", reads=())
     def update_collaboration(self, state: CollabState, version: int, **changes: Any) -> Collaboration:
         """Edit a collaboration's descriptive fields (not its stage) if still at ``version``."""
         current = state.collaboration
@@ -134,12 +134,12 @@ class CollaborationUseCases(Session):
             "outbox": self.store.outbox(collab_id=c.id),
         }
 
-    @use_case("read", on="collaboration")
+    @use_case("read", on="collaboration", reads=())
     def allowed_actions(self, state: CollabState) -> frozenset[str]:
         """What the acting user can do now with the collaboration (see :mod:`lifecycle`)."""
         return lifecycle.allowed_actions(state, self.roles)
 
-    @use_case("read", on="collaboration")
+    @use_case("read", on="collaboration", reads=("answers",))
     def checklist(self, state: CollabState) -> list[tuple[CheckItem, CheckAnswer | None]]:
         """The checklist of a collaboration's form with the answers so far."""
         return [(item, state.answers.get(item.id)) for item in self.view.checks(state.form)]

@@ -38,7 +38,7 @@ def refuse_closed(state: CollabState) -> None:
 class RecordUseCases(CollaborationUseCases):
     """The case file of a collaboration (mixed into :class:`samverkan.services.Services`)."""
 
-    @use_case("check.answer", on="collaboration")
+    @use_case("check.answer", on="collaboration", reads=())
     def answer_check(self, state: CollabState, check_id: str, answer: str, note: str = "") -> CheckAnswer:
         """Answer one check item (met / not_met / not_applicable) with an optional note."""
         items = {i.id: i for i in self.view.checks(state.form)}
@@ -83,7 +83,7 @@ class RecordUseCases(CollaborationUseCases):
             self._queue(notes, state.id)
             return record
 
-    @use_case("contributions.set", on="collaboration")
+    @use_case("contributions.set", on="collaboration", reads=())
     def set_contributions(self, state: CollabState, items: list[dict[str, Any]]) -> list[Contribution]:
         """Replace each party's yearly contributions (whole kronor per category)."""
         contributions = [Contribution(collaboration_id=state.id, **item) for item in items]
@@ -91,7 +91,7 @@ class RecordUseCases(CollaborationUseCases):
             self.store.replace_contributions(state.id, contributions)
         return contributions
 
-    @use_case("agreement.record", on="collaboration")
+    @use_case("agreement.record", on="collaboration", reads=("agreement", "watermark"))
     def record_agreement(self, state: CollabState, *, signed_on: Any, start: Any, end: Any,
                          goals: str = "", sections: dict[str, str] | None = None) -> Agreement:
         """Record the signed agreement (period, measurable goals, sections)."""
@@ -121,7 +121,8 @@ class RecordUseCases(CollaborationUseCases):
             self._check_unchanged(state)
             return self.store.upsert_agreement(agreement, before=state.agreement)
 
-    @use_case("follow_up.record", on="collaboration")
+    @use_case("follow_up.record", on="collaboration",
+              reads=("follow_ups", "agreement", "decision", "watermark"))
     def record_follow_up(self, state: CollabState, summary: str, *, done_on: Any = None,
                          goals_met: str = "", evaluation: dict[str, Any] | None = None) -> FollowUp:
         """Record a follow-up of an active collaboration; the policy may compute figures (SROI)."""

@@ -48,19 +48,22 @@ class Permission:
         state is loaded and passed instead); else the entity a refusal is audited on.
     :param advice: the action advises on the collaboration, which a declared conflict of
         interest rules out just as deciding does.
+    :param reads: the parts of the collaboration's state the use case needs (see
+        :data:`samverkan.store.collaborations.STATE_PARTS`); None reads all of it.
     """
 
     action: str | Callable[..., str]
     on: str = "database"
     advice: bool = False
+    reads: frozenset[str] | None = None
 
     def resolve(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
         """The action key for one call."""
         return self.action(*args, **kwargs) if callable(self.action) else self.action
 
 
-def use_case(action: str | Callable[..., str], *, on: str = "database", advice: bool = False
-             ) -> Callable[[F], F]:
+def use_case(action: str | Callable[..., str], *, on: str = "database", advice: bool = False,
+             reads: tuple[str, ...] | None = None) -> Callable[[F], F]:
     """Declare a use case and the permission it needs (see :class:`Permission`).
 
     With ``on="collaboration"`` the decorated method is called with the collaboration's
@@ -68,7 +71,8 @@ def use_case(action: str | Callable[..., str], *, on: str = "database", advice: 
     :class:`StateChanged` (its write found the collaboration changed since it was read)
     is run again on fresh state, at most :data:`STATE_RETRIES` times.
     """
-    permission = Permission(action, on, advice)
+    needs = None if reads is None else frozenset(reads) | ({"conflicts"} if advice else set())
+    permission = Permission(action, on, advice, needs)
 
     def decorate(method: F) -> F:
         @functools.wraps(method)
@@ -137,16 +141,16 @@ class Session:
             # the role first: someone who may not act learns nothing, not even whether
             # the collaboration exists
             self.authorize(action, entity="collaboration", entity_id=args[0] if args else None)
-            state = self._load_state(args[0])
+            state = self._load_state(args[0], permission.reads)
             self.authorize(action, state, advice=permission.advice)
             return method(self, state, *args[1:], **kwargs)
         self.authorize(permission.resolve(args, kwargs), entity=permission.on, entity_id="*")
         return method(self, *args, **kwargs)
 
-    def _load_state(self, collab_id: int | str) -> CollabState:
-        """Everything stored about one collaboration (a fixed number of queries)."""
+    def _load_state(self, collab_id: int | str, parts: frozenset[str] | None = None) -> CollabState:
+        """What is stored about one collaboration (``parts``: all when None)."""
         try:
-            return self.store.load_state(int(collab_id))
+            return self.store.load_state(int(collab_id), parts)
         except (TypeError, ValueError):
             from samverkan.domain.errors import ValidationError
 

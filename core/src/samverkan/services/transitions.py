@@ -17,7 +17,7 @@ from samverkan.domain import lifecycle
 from samverkan.domain.errors import PermissionDenied, TransitionRefused, ValidationError
 from samverkan.domain.followups import next_due
 from samverkan.domain.lifecycle import Finding, GateContext
-from samverkan.domain.model import Collaboration, Decision, Termination
+from samverkan.domain.model import Collaboration, Decision, Termination, copy_with
 from samverkan.domain.query import CollabQuery
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
@@ -53,7 +53,7 @@ class TransitionUseCases(CollaborationUseCases):
         steps = lifecycle.path(c.form, c.stage, lifecycle.validate_stage(to_stage))
         out = []
         for frm, to in steps:
-            at = replace(state, collaboration=replace(c, stage=frm))
+            at = replace(state, collaboration=copy_with(c, stage=frm))
             out.append((frm, to, self.evaluate(self._gate_context(at, to))))
         return out
 
@@ -135,7 +135,7 @@ class TransitionUseCases(CollaborationUseCases):
                 findings)
         # everything that is not SQL happens now, before the lock
         expected = c.version if version is None else version
-        after = replace(state, collaboration=replace(c, stage=to_stage, version=expected + 1),
+        after = replace(state, collaboration=copy_with(c, stage=to_stage, version=expected + 1),
                         decision=decision or state.decision,
                         termination=termination or state.termination)
         due: tuple[dt.date | None] | None = None

@@ -32,7 +32,9 @@ class CaseworkRows:
         """
         self._require_tx()
         if before is None:
-            before = self.answers(answer.collaboration_id).get(answer.check_id)
+            found = rows(self.conn, "SELECT * FROM check_answers WHERE collaboration_id = ? AND check_id = ?",
+                         [answer.collaboration_id, answer.check_id])
+            before = build(CheckAnswer, found[0]) if found else None
         answer.answered_at = sql.now()
         upsert(self.conn, "check_answers", row_of(answer), pk=("collaboration_id", "check_id"))
         self.audit("check.answer", "collaboration", answer.collaboration_id,

@@ -31,17 +31,21 @@ class OrganisationRows:
     def insert_organisation(self, org: Organisation) -> Organisation:
         """Insert ``org``; refuses an organisation number already registered."""
         self._require_tx()
-        existing = self.find_organisation(org.orgnr)
-        if existing:
+        row = row_of(org, skip=("id",))
+        audited = {**row}  # the event records the organisation, not its timestamps
+        row["created_at"] = row["updated_at"] = sql.now()
+        try:
+            # the unique index refuses a registered number; looked up only then, for the message
+            org.id = insert(self.conn, "organisations", row)
+        except sqlite3.IntegrityError:
+            existing = self.find_organisation(org.orgnr)
+            if existing is None:
+                raise
             raise ValidationError(
                 msg("organisation number {orgnr} is already registered as {name!r} (id {id})",
                     orgnr=org.orgnr, name=existing.name, id=existing.id),
                 "orgnr",
-            )
-        row = row_of(org, skip=("id",))
-        audited = {**row}  # the event records the organisation, not its timestamps
-        row["created_at"] = row["updated_at"] = sql.now()
-        org.id = insert(self.conn, "organisations", row)
+            ) from None
         self.audit("organisation.create", "organisation", org.id, None, {**audited, "id": org.id})
         return org
 
