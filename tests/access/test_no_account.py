@@ -58,6 +58,10 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("collab", "checklist"): ["1"],
     ("collab", "conflict"): ["--collab", "1", "--reason", "Styrelseledamot"],
     ("collab", "contributions"): ["1", "--item", "Kommunen:money:1000:municipality"],
+    ("collab", "contribution", "add"): ["1", "--party", "kommunen", "--category", "money", "--amount", "1000"],
+    ("collab", "contribution", "edit"): ["1", "1", "--amount", "2000"],
+    ("collab", "contribution", "remove"): ["1", "1"],
+    ("collab", "edit"): ["1", "--participants", "8 deltagare"],
     ("collab", "decide"): ["1", "--outcome", "start", "--motivation", "Behov finns."],
     ("collab", "end"): ["1", "--reason", "Klart"],
     ("collab", "export"): ["--format", "json"],
@@ -199,6 +203,7 @@ NOT_USE_CASES = {
     # the installed plugins' published data, like `samverkan plugins` and `rules compare`
     "installed_municipalities": "the installed plugins, no database",
     "compare_municipalities": "two plugins' published rules, no database",
+    "legal_form_advice": "pure: a public group digit against a legal form, no database",
 }
 
 
@@ -228,6 +233,7 @@ def test_every_public_service_method_declares_its_permission():
 USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     # reads
     "allowed_actions": ((1,), {}),
+    "parties": ((1,), {}),
     "check": ((1, "decided"), {}),
     "check_history": ((1,), {}),
     "checklist": ((1,), {}),
@@ -273,6 +279,9 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "register_organisation": (("Ny förening", "{orgnr}"), {}),
     "remove_user": (("eva",), {}),
     "set_contributions": ((1, [{"party": "Kommunen", "category": "money", "amount": 1000}]), {}),
+    "add_contribution": ((1, "kommunen", "money", 1000), {}),
+    "update_contribution": ((1, 1), {"amount": 1000}),
+    "remove_contribution": ((1, 1), {}),
     "set_municipality": (("stockholm",), {}),
     "update_collaboration": ((1, 1), {"purpose": "Ändrat"}),
     "update_organisation": ((1, 1), {"contact": "info@example.se"}),

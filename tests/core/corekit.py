@@ -123,7 +123,9 @@ def drive(s: Services, cid: int, target: str):
         elif c.stage == "agreement":
             c, _ = s.advance(cid, "active")
         elif c.stage == "active":
-            c, _ = s.end(cid, "Perioden är slut.", kind="expired")
+            # an agreement runs until its end date: ending it before is a termination
+            kind = "expired" if c.form == "informal" else "terminated"
+            c, _ = s.end(cid, "Perioden är slut.", kind=kind)
         else:
             raise AssertionError(f"cannot drive from {c.stage} to {target}")
         assert order.index(c.stage) <= order.index(target) or target == "declined"

@@ -106,6 +106,12 @@ class Walk:
         kwargs.setdefault("sections", dict(FULL_SECTIONS))
         self.s.record_agreement(cid, **kwargs)
 
+    def expire(self, cid: int, reason: str, **kwargs: Any):
+        """End ``cid`` as expired: on its agreement's end date (an informal one: today)."""
+        agreement = self.s.state(cid).agreement
+        kwargs.setdefault("ended_on", agreement.end if agreement else self.today)
+        return self.s.end(cid, reason, kind="expired", **kwargs)
+
     def to_active(self, form: str, **fields: Any) -> int:
         """A collaboration of ``form`` that passed every gate up to ``active``."""
         cid = self.ready(form, **fields)

@@ -25,7 +25,7 @@ def test_offered_form_passes_its_whole_lifecycle(walk, form):
     assert c.stage == "active"
     if form != "informal":
         walk.s.record_follow_up(cid, "Årlig uppföljning mot målen.", goals_met="Uppnådda.")
-    c, _ = walk.s.end(cid, "Perioden är slut.", kind="expired")
+    c, _ = walk.expire(cid, "Perioden är slut.")
     assert c.stage == "ended"
     assert walk.s.verify_audit().ok
 

@@ -285,7 +285,7 @@ def test_terminating_with_the_procurement_unit_passes(walk):
 
 def test_an_agreement_that_expires_needs_no_procurement_unit(walk):
     cid = walk.to_active("procurement")
-    c, _ = walk.s.end(cid, "Avtalstiden löpte ut.", kind="expired")
+    c, _ = walk.expire(cid, "Avtalstiden löpte ut.")
     assert c.stage == "ended"
 
 

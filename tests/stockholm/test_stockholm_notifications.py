@@ -27,7 +27,7 @@ def test_every_initiative_is_reported_to_the_group(walk):
 
 def test_informal_reports_start_and_end(walk):
     cid = walk.to_active("informal")
-    walk.s.end(cid, "Mässan är genomförd.", kind="expired")
+    walk.expire(cid, "Mässan är genomförd.")
     assert _subjects(walk.s, cid) == [
         "Nytt initiativ till samverkan", "Samverkan har startat", "Samverkan har avslutats"]
     end = walk.s.store.outbox(collab_id=cid)[-1]
@@ -37,7 +37,7 @@ def test_informal_reports_start_and_end(walk):
 @pytest.mark.parametrize("form", ["procurement", "iop", "employer"])
 def test_formal_reports_decision_and_end(walk, form):
     cid = walk.to_active(form)
-    walk.s.end(cid, "Avtalet löpte ut.", kind="expired")
+    walk.expire(cid, "Avtalet löpte ut.")
     assert _subjects(walk.s, cid) == [
         "Nytt initiativ till samverkan", "Beslut om samverkan", "Samverkan har avslutats"]
     decision = walk.s.store.outbox(collab_id=cid)[1]
@@ -110,7 +110,7 @@ def _wait_for(inbox, count: int) -> None:
 def test_start_and_end_notifications_reach_the_smtp_server(walk, smtp_server):
     port, inbox = smtp_server
     cid = walk.to_active("informal")
-    walk.s.end(cid, "Samarbetet är avslutat.", kind="expired")
+    walk.expire(cid, "Samarbetet är avslutat.")
     counts = walk.s.deliver_outbox({"host": "127.0.0.1", "port": port, "sender": "samverkan@test.invalid"})
     assert counts == {"sent": 3, "failed": 0}
     _wait_for(inbox, 3)
@@ -130,7 +130,7 @@ def test_outbox_send_command_reads_smtp_from_config(make_services, orgnr, cli, s
     services = make_services("stockholm", db=tmp_path / "cli.db")
     walk = Walk(services, orgnr)
     cid = walk.to_active("iop")
-    walk.s.end(cid, "Avtalet löpte ut.", kind="expired")
+    walk.expire(cid, "Avtalet löpte ut.")
     (isolated_config / "config.toml").write_text(
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsender = "samverkan@test.invalid"\n')
     result = cli("outbox", "send")

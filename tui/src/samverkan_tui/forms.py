@@ -269,12 +269,18 @@ def follow_up_form(services: Any, collab: Any, rules: Any) -> FormScreen:
     return FormScreen(_("Uppföljning"), fields, submit, intro=intro)
 
 
-def end_form(services: Any, collab: Any) -> FormScreen:
-    """End an active collaboration (expired or terminated, with the reason)."""
+def end_form(services: Any, collab: Any, agreement: Any = None) -> FormScreen:
+    """End an active collaboration (expired or terminated, with the reason).
+
+    It "expires" on or after its agreement's end date; before that, ending it is a
+    termination (the services refuse an early expiry), so that is what is offered.
+    """
+    today = services.today
+    early = agreement is not None and agreement.end is not None and agreement.end > today
     fields = [
         Field("reason", _("Skäl"), "area", required=True),
-        Field("kind", _("Typ av avslut"), "choice", required=True, value="expired",
-              choices=labels.choices(labels.END_KINDS)),
+        Field("kind", _("Typ av avslut"), "choice", required=True,
+              value="terminated" if early else "expired", choices=labels.choices(labels.END_KINDS)),
         Field("ended_on", _("Datum"), "date", value=services.today.isoformat()),
         Field("procurement_unit_involved", _("Upphandlingsenheten har varit delaktig"), "bool"),
     ]

@@ -27,9 +27,15 @@ def org_group() -> None:
 @click.option("--contact", default="")
 @pass_app
 def org_add(app: AppContext, name: str, orgnr: str, legal_form: str, contact: str) -> None:
-    """Register an organisation; prints its id."""
+    """Register an organisation; prints its id (and, on stderr, an advisory when the
+    number's group digit contradicts the legal form)."""
+    from samverkan.domain.legal_forms import legal_form_advice
+
     org = app.services.register_organisation(name, orgnr, legal_form, contact)
     click.echo(org.id)
+    advice = legal_form_advice(org.orgnr, org.legal_form)
+    if advice:
+        click.echo(f"advisory: {advice}", err=True)
 
 
 @org_group.command("list")

@@ -233,6 +233,7 @@ class Collaboration:
     referral: str = ""
     activity: str = ""
     participants: str = ""
+    case_number: str = ""  # diarienummer in the municipality's records system
     start: dt.date | None = None
     end: dt.date | None = None
     compensated: bool = False
@@ -249,6 +250,7 @@ class Collaboration:
         for name in ("unit", "manager", "target_group", "purpose", "challenge", "policy_link",
                      "referral", "activity", "participants"):
             setattr(self, name, clean_text(getattr(self, name), name))
+        self.case_number = clean_text(self.case_number, "case_number", max_length=60)
         self.start = parse_date(self.start, "start")
         self.end = parse_date(self.end, "end")
         check_period(self.start, self.end)
@@ -357,6 +359,9 @@ class Agreement:
         self.start = parse_date(self.start, "start")
         self.end = parse_date(self.end, "end")
         check_period(self.start, self.end, msg("agreement period"))
+        if self.signed_on and self.end and self.signed_on > self.end:
+            raise ValidationError(msg("the agreement cannot be signed ({signed}) after its period ends ({end})",
+                                      signed=self.signed_on.isoformat(), end=self.end.isoformat()), "signed_on")
         self.goals = clean_text(self.goals, "goals")
         self.signed_by = clean_text(self.signed_by, "signed_by")
         self.sections = {
@@ -374,6 +379,8 @@ class Contribution:
     category: str
     amount: int
     is_municipality: bool = False
+    organisation_id: int | None = None  # the party, when it is one of the organisations
+    id: int | None = None
 
     def __post_init__(self) -> None:
         self.party = clean_text(self.party, "party", required=True, max_length=300)
@@ -391,11 +398,20 @@ class FollowUp:
     goals_met: str = ""
     evaluation: dict[str, Any] = field(default_factory=dict)
     recorded_by: str = ""
+    #: who took part, per party (the party's name -> the people or roles); the services
+    #: name the parties and decide ``joint``
+    participants: dict[str, str] = field(default_factory=dict)
+    #: every party of the collaboration, the municipality included, took part
+    joint: bool = False
 
     def __post_init__(self) -> None:
         self.done_on = parse_date(self.done_on, "done_on") or dt.date.today()
         self.summary = clean_text(self.summary, "summary", required=True)
         self.goals_met = clean_text(self.goals_met, "goals_met")
+        self.participants = {
+            clean_text(k, "party", required=True, max_length=300): clean_text(v, "participants")
+            for k, v in (self.participants or {}).items() if clean_text(v, "participants")
+        }
 
 
 @dataclass

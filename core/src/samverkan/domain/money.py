@@ -10,6 +10,9 @@ from __future__ import annotations
 from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
 
+#: the largest amount accepted, in kronor (a thousand billion)
+MAX_KRONOR = 10**12
+
 
 def parse_kronor(value: object, field: str = "amount") -> int:
     """Return ``value`` as whole kronor, refusing negatives, fractions and non-numbers.
@@ -35,6 +38,10 @@ def parse_kronor(value: object, field: str = "amount") -> int:
         raise ValidationError(msg("{field}: expected an amount in kronor, got {value!r}", field=field, value=value), field)
     if amount < 0:
         raise ValidationError(msg("{field}: amount must not be negative: {amount}", field=field, amount=amount), field)
+    if amount > MAX_KRONOR:
+        # above any municipality's budget; SQLite's integers end at 2**63 - 1 anyway
+        raise ValidationError(msg("{field}: {amount} kronor is more than the largest amount accepted "
+                                  "(1 000 000 000 000 kr)", field=field, amount=amount), field)
     return amount
 
 

@@ -7,8 +7,8 @@ the acting user, the municipality's plugin view and the declared permissions, se
 - :mod:`.organisations` — register, look up, change, list
 - :mod:`.exchange` — import and export
 - :mod:`.collaborations` — register an initiative, change, list, read one; the form's rules
-- :mod:`.records` — checklist answers, contributions, plugin records, conflicts,
-  agreement, follow-ups
+- :mod:`.records` — checklist answers, plugin records, conflicts, agreement, follow-ups
+- :mod:`.contributions` — each party's money and kind, line by line
 - :mod:`.transitions` — check, advance, decide, end
 - :mod:`.admin` — users, municipality, audit log, backups, outbox, reports
 - :mod:`.demo` — demo data
@@ -19,18 +19,19 @@ from __future__ import annotations
 from samverkan.domain.followups import add_months
 from samverkan.domain.rules import FormRules
 from samverkan.services.admin import AdminUseCases
+from samverkan.services.collaborations import Party
+from samverkan.services.contributions import ContributionUseCases
 from samverkan.services.demo import DemoUseCases
 from samverkan.services.exchange import ExchangeUseCases
 from samverkan.services.organisations import OrganisationUseCases
-from samverkan.services.records import RecordUseCases
 from samverkan.services.session import Permission, Session, use_case
 from samverkan.services.transitions import ConfirmationNeeded, TransitionUseCases
 
 
-class Services(TransitionUseCases, RecordUseCases, OrganisationUseCases, ExchangeUseCases,
+class Services(TransitionUseCases, ContributionUseCases, OrganisationUseCases, ExchangeUseCases,
                AdminUseCases, DemoUseCases):
     """Every use case, bound to one database, one municipality and one acting user."""
 
 
-__all__ = ["ConfirmationNeeded", "FormRules", "Permission", "Services", "Session", "add_months",
+__all__ = ["ConfirmationNeeded", "FormRules", "Party", "Permission", "Services", "Session", "add_months",
            "use_case"]

@@ -3,7 +3,7 @@ and what the municipality's rules say about its form."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from samverkan.domain import lifecycle
@@ -15,6 +15,23 @@ from samverkan.domain.rules import FormOffer, FormRules, Municipality
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
+
+#: what a user may write for the municipality as a party
+MUNICIPALITY_WORDS = ("municipality", "kommunen", "kommun")
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party of a collaboration: the municipality or one of its organisations."""
+
+    name: str
+    organisation_id: int | None = None
+    orgnr: str = ""
+
+    @property
+    def is_municipality(self) -> bool:
+        """Whether this party is the municipality."""
+        return self.organisation_id is None
 
 
 class CollaborationUseCases(Session):
@@ -172,6 +189,30 @@ class CollaborationUseCases(Session):
     def municipality(self) -> Municipality | None:
         """The municipality this database belongs to, as its plugin describes it."""
         return self.view.municipality
+
+    def _parties(self, state: CollabState) -> list[Party]:
+        muni = self.view.municipality
+        own = Party(muni.name if muni else msg("the municipality"))
+        return [own, *(Party(o.name, o.id, o.orgnr) for o in state.organisations)]
+
+    @use_case("read", on="collaboration", reads=("organisations",))
+    def parties(self, state: CollabState) -> list[Party]:
+        """The collaboration's parties: the municipality first, then its organisations."""
+        return self._parties(state)
+
+    def _party(self, state: CollabState, ref: Any) -> Party:
+        """The party ``ref`` names: "municipality"/"kommunen", a name, an id or a number."""
+        text = str(ref if ref is not None else "").strip()
+        parties = self._parties(state)
+        if text.lower() in MUNICIPALITY_WORDS:
+            return parties[0]
+        for p in parties:
+            if text.casefold() == p.name.casefold() or (p.organisation_id is not None and text in (
+                    str(p.organisation_id), p.orgnr, p.orgnr.replace("-", ""))):
+                return p
+        raise ValidationError(msg("{party!r} is not a party of collaboration {id}; its parties are: {parties}",
+                                  party=text, id=state.id,
+                                  parties=", ".join(p.name for p in parties)), "party")
 
     def _gate_context(self, state: CollabState, to_stage: str, **recorded: Any) -> GateContext:
         return GateContext.for_transition(

@@ -256,6 +256,16 @@ class Session:
         """The installed municipality plugins, by key (the plugins' data, no database)."""
         return self.registry.municipalities()
 
+    @staticmethod
+    def legal_form_advice(orgnr: str, legal_form: str) -> str | None:
+        """An advisory when the number's group digit contradicts the legal form (else None).
+
+        Pure: the group digit is public, and the advice never blocks a registration.
+        """
+        from samverkan.domain.legal_forms import legal_form_advice
+
+        return legal_form_advice(orgnr, legal_form)
+
     def compare_municipalities(self, a: str, b: str, form: str | None = None) -> Comparison:
         """Compare two installed municipalities' rules per topic (see :mod:`samverkan.plugin.compare`).
 

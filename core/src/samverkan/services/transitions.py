@@ -107,6 +107,11 @@ class TransitionUseCases(CollaborationUseCases):
         """End an active collaboration (expired or terminated), recording the reason."""
         termination = Termination(state.id, ended_on or self.today, kind, reason,
                                   procurement_unit_involved, decided_by=self.actor)
+        a = state.agreement
+        if kind == "expired" and a is not None and a.end and termination.ended_on < a.end:
+            raise ValidationError(msg(
+                "the agreement runs until {end}; ending it on {ended} is a termination, not an expiry",
+                end=a.end.isoformat(), ended=termination.ended_on.isoformat()), "kind")
         return self._transition(state, "ended", version=version, confirm=confirm,
                                 termination=termination)
 

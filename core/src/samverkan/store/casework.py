@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from samverkan.domain.errors import NotFound
 from samverkan.domain.model import (
     Agreement,
     CheckAnswer,
@@ -16,6 +17,7 @@ from samverkan.domain.model import (
     Record,
     Termination,
 )
+from samverkan.i18n import msg
 from samverkan.store import sql
 from samverkan.store.sql import build, insert, row_of, rows, upsert
 
@@ -93,9 +95,39 @@ class CaseworkRows:
             before = self.contributions(collab_id)
         self.conn.execute("DELETE FROM contributions WHERE collaboration_id = ?", [collab_id])
         for c in items:
-            insert(self.conn, "contributions", row_of(c))
+            c.id = insert(self.conn, "contributions", row_of(c, skip=("id",)))
         self.audit("contributions.replace", "collaboration", collab_id,
                    {"items": [row_of(c) for c in before]}, {"items": [row_of(c) for c in items]})
+
+    def insert_contribution(self, c: Contribution) -> Contribution:
+        """Add one contribution line (audited)."""
+        self._require_tx()
+        c.id = insert(self.conn, "contributions", row_of(c, skip=("id",)))
+        self.audit("contribution.add", "collaboration", c.collaboration_id, None, row_of(c))
+        return c
+
+    def update_contribution(self, before: Contribution, after: Contribution) -> Contribution:
+        """Change one contribution line (audited with before and after)."""
+        self._require_tx()
+        values = row_of(after, skip=("id", "collaboration_id"))
+        assignments = ", ".join(f"[{k}] = ?" for k in values)
+        cur = self.conn.execute(f"UPDATE contributions SET {assignments} WHERE id = ? AND collaboration_id = ?",
+                                [*values.values(), before.id, before.collaboration_id])
+        if cur.rowcount == 0:
+            raise NotFound(msg("no contribution {id} on collaboration {collab}",
+                               id=before.id, collab=before.collaboration_id))
+        self.audit("contribution.update", "collaboration", before.collaboration_id, row_of(before), row_of(after))
+        return after
+
+    def delete_contribution(self, before: Contribution) -> None:
+        """Remove one contribution line (audited with what it was)."""
+        self._require_tx()
+        cur = self.conn.execute("DELETE FROM contributions WHERE id = ? AND collaboration_id = ?",
+                                [before.id, before.collaboration_id])
+        if cur.rowcount == 0:
+            raise NotFound(msg("no contribution {id} on collaboration {collab}",
+                               id=before.id, collab=before.collaboration_id))
+        self.audit("contribution.remove", "collaboration", before.collaboration_id, row_of(before), None)
 
     def contributions(self, collab_id: int) -> list[Contribution]:
         """Contributions to a collaboration, in the order entered."""
@@ -121,6 +153,7 @@ class CaseworkRows:
         for r in rows(self.conn, "SELECT * FROM follow_ups WHERE collaboration_id = ? ORDER BY done_on, id",
                       [collab_id]):
             r["evaluation"] = json.loads(r["evaluation"] or "{}")
+            r["participants"] = json.loads(r["participants"] or "{}")
             out.append(build(FollowUp, r))
         return out
 

@@ -155,9 +155,18 @@ def m005_search_follows_searched_columns(db: Database) -> None:
         "END")
 
 
+def m006_casework_facts(db: Database) -> None:
+    """Facts a real case needs: the diarienummer, which organisation a contribution is
+    from, and who took part in a follow-up (joint or not)."""
+    db["collaborations"].add_column("case_number", str, not_null_default="")
+    db["contributions"].add_column("organisation_id", int)
+    db["follow_ups"].add_column("participants", str, not_null_default="{}")
+    db["follow_ups"].add_column("joint", int, not_null_default=0)
+
+
 #: Every migration, in the order it is applied.
 STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
-         m005_search_follows_searched_columns)
+         m005_search_follows_searched_columns, m006_casework_facts)
 
 
 @cache

@@ -374,7 +374,7 @@ class CollaborationScreen(BaseScreen):
 
     def action_end(self) -> None:
         if self.data is not None:
-            self.app.push_screen(forms.end_form(self.services, self.data["collaboration"]),
+            self.app.push_screen(forms.end_form(self.services, self.data["collaboration"], self.data["agreement"]),
                                  self._after(_("Samverkan är avslutad.")))
 
     def action_conflict(self) -> None:
