@@ -203,7 +203,6 @@ NOT_USE_CASES = {
     # the installed plugins' published data, like `samverkan plugins` and `rules compare`
     "installed_municipalities": "the installed plugins, no database",
     "compare_municipalities": "two plugins' published rules, no database",
-    "legal_form_advice": "pure: a public group digit against a legal form, no database",
 }
 
 
