@@ -41,9 +41,15 @@ class ContributionUseCases(RecordUseCases):
         """Correct one contribution line (party, category or amount)."""
         refuse_closed(state)
         before = _find(state, contribution_id)
-        after = self._line(state, before.party if party is None else party,
-                           before.category if category is None else category,
-                           before.amount if amount is None else amount)
+        if party is None:  # the line keeps its own party, whatever it was entered as
+            after = Contribution(collaboration_id=state.id, party=before.party,
+                                 category=before.category if category is None else category,
+                                 amount=before.amount if amount is None else amount,
+                                 is_municipality=before.is_municipality,
+                                 organisation_id=before.organisation_id)
+        else:
+            after = self._line(state, party, before.category if category is None else category,
+                               before.amount if amount is None else amount)
         after.id = before.id
         with self._tx():
             return self.store.update_contribution(before, after)

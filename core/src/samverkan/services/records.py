@@ -69,6 +69,7 @@ class RecordUseCases(CollaborationUseCases):
     @use_case("record.add", on="collaboration", advice=True)
     def add_record(self, state: CollabState, kind: str, data: dict[str, Any]) -> Record:
         """Store a plugin-defined record (validated against its registered kind)."""
+        refuse_closed(state)
         kinds = self.view.record_kinds()
         if kind not in kinds:
             raise ValidationError(
