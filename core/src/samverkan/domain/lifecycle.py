@@ -12,30 +12,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from samverkan.domain.access import PERMISSIONS, TRANSITION_ACTIONS
 from samverkan.domain.errors import ValidationError
 from samverkan.domain.model import FORMS, Source
+from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
 
 if TYPE_CHECKING:
     from samverkan.domain.model import (
-        Agreement,
         CheckAnswer,
         CheckItem,
-        Collaboration,
-        ConflictDeclaration,
-        Contribution,
         Decision,
-        FollowUp,
-        Organisation,
         Record,
         Termination,
     )
     from samverkan.domain.rules import DecisionAuthority
-    from samverkan.domain.state import CollabState
 
 STAGES = ("initiative", "preparation", "decided", "declined", "agreement", "active", "ended")
 FINAL_STAGES = ("declined", "ended")
@@ -168,35 +162,22 @@ class Finding:
         }
 
 
-@dataclass
-class GateContext:
-    """Everything a gate may look at, read in one go before the gates run.
+@dataclass(kw_only=True)
+class GateContext(CollabState):
+    """Everything a gate may look at: the collaboration's state as read once before the
+    gates run, plus the transition being judged (from and to stage, who, the checklist,
+    the decision authority, today).
 
     Gates are pure functions of this context: they never query the database, which keeps
     them testable and keeps SQL inside the store.
     """
 
-    collaboration: Collaboration
     from_stage: str
     to_stage: str
     actor: str
-    organisations: list[Organisation] = field(default_factory=list)
     checks: list[CheckItem] = field(default_factory=list)
-    answers: dict[str, CheckAnswer] = field(default_factory=dict)
-    decision: Decision | None = None
-    agreement: Agreement | None = None
-    contributions: list[Contribution] = field(default_factory=list)
-    follow_ups: list[FollowUp] = field(default_factory=list)
-    termination: Termination | None = None
-    records: list[Record] = field(default_factory=list)
-    conflicts: list[ConflictDeclaration] = field(default_factory=list)
     authority: DecisionAuthority | None = None
     today: dt.date = field(default_factory=dt.date.today)
-
-    @property
-    def form(self) -> str:
-        """The collaboration's form key."""
-        return self.collaboration.form
 
     @classmethod
     def for_transition(cls, state: CollabState, to_stage: str, *, actor: str,
@@ -208,14 +189,11 @@ class GateContext:
         ``decision`` / ``termination``: the one being recorded with the transition (it
         is judged before it is stored); otherwise the stored one.
         """
-        return cls(
-            collaboration=state.collaboration, from_stage=state.stage, to_stage=to_stage,
-            actor=actor, organisations=state.organisations, checks=checks,
-            answers=state.answers, decision=decision or state.decision,
-            agreement=state.agreement, contributions=state.contributions,
-            follow_ups=state.follow_ups, termination=termination or state.termination,
-            records=state.records, conflicts=state.conflicts, authority=authority, today=today,
-        )
+        stored = {f.name: getattr(state, f.name) for f in fields(CollabState)}
+        stored["decision"] = decision or state.decision
+        stored["termination"] = termination or state.termination
+        return cls(**stored, from_stage=state.stage, to_stage=to_stage, actor=actor, checks=checks,
+                   authority=authority, today=today)
 
     def records_of(self, kind: str) -> list[Record]:
         """The plugin records of ``kind`` on this collaboration, oldest first."""
