@@ -98,8 +98,11 @@ def consult(s: Services, cid: int):
 
 
 def agree(s: Services, cid: int, start: str = "2026-11-01", end: str = "2027-10-31"):
-    """Record a signed agreement whose period has started."""
-    return s.record_agreement(cid, signed_on="2026-10-20", start=start, end=end, goals="Mätbara mål")
+    """Record a signed agreement whose period has started, with every section of its form."""
+    form = s.collaboration(cid).form
+    sections = {section.key: f"Avsnittet {section.title}" for section in s.form_rules(form).sections}
+    return s.record_agreement(cid, signed_on="2026-10-20", start=start, end=end, goals="Mätbara mål",
+                              sections=sections)
 
 
 def drive(s: Services, cid: int, target: str):

@@ -17,7 +17,7 @@ from samverkan.domain.model import (
     Source,
     Termination,
 )
-from samverkan.domain.rules import DecisionAuthority
+from samverkan.domain.rules import AgreementSection, DecisionAuthority
 
 TODAY = dt.date(2026, 11, 22)
 SRC = Source("Testdokument", "s. 1")
@@ -149,6 +149,25 @@ def test_agreement_not_started_is_advisory_and_a_started_one_passes():
     assert run("core.agreement.started", ctx("active", agreement=started)) == []
 
 
+def test_agreement_sections_block_when_required_advise_when_advised_and_pass_when_filled():
+    sections = [AgreementSection("roles", "Roller", SRC, required=True),
+                AgreementSection("exit", "Uppsägning", SRC, required=False),
+                AgreementSection("goals", "Mål", SRC, required=True)]
+    bare = Agreement(1, TODAY, TODAY, TODAY + dt.timedelta(days=365))
+    found = run("core.agreement.sections", ctx("agreement", agreement=bare, sections=sections))
+    assert [(f.blocking, f.message) for f in found] == [
+        (True, "Avtalet ska innehålla avsnittet 'Roller' [roles]."),
+        (False, "Avtalet bör innehålla avsnittet 'Uppsägning' [exit]."),
+        (True, "Avtalet ska innehålla avsnittet 'Mål' [goals]."),
+    ]
+    assert all(f.source == SRC for f in found)
+    # the goals section is the agreement's goals field when it is written there
+    full = Agreement(1, TODAY, TODAY, TODAY + dt.timedelta(days=365), goals="Tio i arbete",
+                     sections={"roles": "Föreningen leder", "exit": "Tre månader"})
+    assert run("core.agreement.sections", ctx("agreement", agreement=full, sections=sections)) == []
+    assert run("core.agreement.sections", ctx("agreement", sections=sections)) == []  # no agreement: the dates gate
+
+
 def test_termination_recorded_blocks_without_a_termination_and_passes_with_one():
     found = run("core.termination.recorded", ctx("ended"))
     assert len(found) == 1 and found[0].blocking
@@ -159,7 +178,8 @@ def test_termination_recorded_blocks_without_a_termination_and_passes_with_one()
 # -- the gate machinery -----------------------------------------------------------------------
 
 COVERED = {"core.checks", "core.decision.recorded", "core.decision.authority", "core.decision.jaev",
-           "core.agreement.dates", "core.agreement.started", "core.termination.recorded"}
+           "core.agreement.dates", "core.agreement.sections", "core.agreement.started",
+           "core.termination.recorded"}
 
 
 def test_every_core_gate_is_covered_by_a_test_above():

@@ -261,8 +261,17 @@ def test_a_third_municipality_goes_all_the_way_through_the_cli(cli, testby):
     assert decided.exit_code == 0, decided.stderr
     assert cli("collab", "record", cid, "consultation", "--field", "topic=Lägret",
                "--field", "held_on=2026-01-05").exit_code == 0
+    # a section the plugin does not declare is refused; a required one missing blocks
+    bogus = cli("collab", "agree", cid, "--signed", "2026-01-20", "--start", "2026-02-01",
+                "--end", "2026-12-31", "--section", "bogus=x")
+    assert bogus.exit_code == 1 and "unknown agreement section(s) bogus" in bogus.stderr
     assert cli("collab", "agree", cid, "--signed", "2026-01-20", "--start", "2026-02-01",
                "--end", "2026-12-31").exit_code == 0
+    blocked = cli("collab", "advance", cid, "--to", "agreement")
+    assert blocked.exit_code == 1 and "core.agreement.sections" in blocked.stderr and "[goals]" in blocked.stderr
+    assert cli("collab", "agree", cid, "--signed", "2026-01-20", "--start", "2026-02-01",
+               "--end", "2026-12-31", "--goals", "Tio barn per läger",
+               "--section", "termination=Tre månaders uppsägning").exit_code == 0
     assert cli("collab", "advance", cid, "--to", "agreement").exit_code == 0
     assert cli("collab", "advance", cid, "--to", "active").exit_code == 0
     shown = cli("collab", "show", cid).output

@@ -206,7 +206,8 @@ def test_the_agreement_stage_needs_a_dated_agreement_and_the_consultation(s):
     with pytest.raises(TransitionRefused) as refused:
         s.advance(c.id, "agreement")
     assert {f.rule_id for f in refused.value.findings} == {"core.agreement.dates", "testby.iop.consultation"}
-    s.record_agreement(c.id, signed_on="2026-10-20", start="2026-11-01", end=None)
+    sections = {section.key: "Text" for section in s.form_rules("iop").sections}
+    s.record_agreement(c.id, signed_on="2026-10-20", start="2026-11-01", end=None, sections=sections)
     consult(s, c.id)
     with pytest.raises(TransitionRefused) as refused:
         s.advance(c.id, "agreement")

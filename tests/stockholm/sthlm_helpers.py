@@ -103,7 +103,10 @@ class Walk:
         kwargs.setdefault("start", self.months_ago(1))
         kwargs.setdefault("end", add_months(self.today, 24))
         kwargs.setdefault("goals", "40 deltagare per år; 10 i arbete.")
-        kwargs.setdefault("sections", dict(FULL_SECTIONS))
+        # every section this form has (the services refuse one it does not have)
+        keys = {section.key for section in self.s.form_rules(self.s.collaboration(cid).form).sections}
+        given = kwargs.get("sections", FULL_SECTIONS)
+        kwargs["sections"] = {k: v for k, v in given.items() if k in keys}
         self.s.record_agreement(cid, **kwargs)
 
     def expire(self, cid: int, reason: str, **kwargs: Any):

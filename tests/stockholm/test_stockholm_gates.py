@@ -229,7 +229,7 @@ def test_agreement_missing_a_required_section_is_blocked(walk):
     sections = {k: v for k, v in FULL_SECTIONS.items() if k != "budget"}
     walk.agree(cid, sections=sections)
     findings = refused(walk.s.advance, cid, "agreement")
-    assert blocking_ids(findings) == {"stockholm.agreement.sections"}
+    assert blocking_ids(findings) == {"core.agreement.sections"}
     assert any("[budget]" in f.message for f in findings)
 
 
@@ -255,7 +255,8 @@ def test_agreement_without_goals_is_advised(walk):
     walk.decide(cid)
     walk.agree(cid, goals="")
     findings = needs_confirmation(walk.s.advance, cid, "agreement")
-    assert advisory_ids(findings) == {"stockholm.agreement.goals"}
+    assert advisory_ids(findings) == {"core.agreement.sections"}
+    assert [f.message for f in findings] == ["Avtalet bör innehålla avsnittet 'Långsiktiga och mätbara mål' [goals]."]
 
 
 def test_agreement_goals_in_their_section_pass(walk):

@@ -61,7 +61,8 @@ def test_the_plugin_registers_each_kind_of_object(sthlm):
     assert kinds == {"rule", "check", "gate", "record kind", "form", "report", "section",
                      "follow-up", "decision"}
     stockholm_gates = [g.id for g in sthlm.view.gates() if g.id.startswith("stockholm.")]
-    assert len(stockholm_gates) == 11
+    # the agreement's sections and goals are data (sections.toml), judged by the core's gate
+    assert len(stockholm_gates) == 9
 
 
 def test_every_document_is_cited(sthlm):

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         Record,
         Termination,
     )
-    from samverkan.domain.rules import DecisionAuthority
+    from samverkan.domain.rules import AgreementSection, DecisionAuthority
 
 STAGES = ("initiative", "preparation", "decided", "declined", "agreement", "active", "ended")
 FINAL_STAGES = ("declined", "ended")
@@ -177,12 +177,15 @@ class GateContext(CollabState):
     actor: str
     checks: list[CheckItem] = field(default_factory=list)
     authority: DecisionAuthority | None = None
+    #: the agreement sections the municipality declares for the form
+    sections: list[AgreementSection] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
     def for_transition(cls, state: CollabState, to_stage: str, *, actor: str,
                        checks: list[CheckItem], authority: DecisionAuthority | None,
-                       today: dt.date, decision: Decision | None = None,
+                       today: dt.date, sections: list[AgreementSection] | None = None,
+                       decision: Decision | None = None,
                        termination: Termination | None = None) -> GateContext:
         """The context of moving the collaboration in ``state`` to ``to_stage``.
 
@@ -193,7 +196,7 @@ class GateContext(CollabState):
         stored["decision"] = decision or state.decision
         stored["termination"] = termination or state.termination
         return cls(**stored, from_stage=state.stage, to_stage=to_stage, actor=actor, checks=checks,
-                   authority=authority, today=today)
+                   authority=authority, sections=list(sections or ()), today=today)
 
     def records_of(self, kind: str) -> list[Record]:
         """The plugin records of ``kind`` on this collaboration, oldest first."""
@@ -323,6 +326,22 @@ def _agreement_dates(ctx: GateContext) -> Iterable[str]:
         yield "Avtalet saknar datum för undertecknande."
 
 
+def _agreement_sections(ctx: GateContext) -> Iterable[Finding]:
+    # Every plugin's declared sections, enforced here so no plugin has to write the gate:
+    # a required ("ska") section missing blocks, an advised ("bör") one advises. A
+    # section keyed "goals" is the agreement's measurable goals field when given there.
+    a = ctx.agreement
+    if a is None:
+        return  # the dates gate already says no agreement is recorded
+    for section in ctx.sections:
+        text = a.sections.get(section.key, "") or (a.goals if section.key == "goals" else "")
+        if not text.strip():
+            verb = "ska" if section.required else "bör"
+            yield Finding("core.agreement.sections",
+                          f"Avtalet {verb} innehålla avsnittet {section.title!r} [{section.key}].",
+                          section.source, blocking=section.required)
+
+
 def _termination_recorded(ctx: GateContext) -> Iterable[str]:
     if ctx.termination is None:
         yield "Inget beslut om avslut är registrerat (datum, typ och skäl)."
@@ -344,6 +363,8 @@ CORE_GATES: tuple[Gate, ...] = (
          "Beslutsfattaren har inte anmält jäv", to_stages=("decided", "declined")),
     Gate("core.agreement.dates", CORE_SOURCE, _agreement_dates,
          "Avtalet har start- och slutdatum", to_stages=("agreement",)),
+    Gate("core.agreement.sections", CORE_SOURCE, _agreement_sections,
+         "Avtalet innehåller de avsnitt kommunens riktlinjer anger", to_stages=("agreement",)),
     Gate("core.agreement.started", CORE_SOURCE, _agreement_started,
          "Avtalsperioden har börjat", to_stages=("active",), blocking=False),
     Gate("core.termination.recorded", CORE_SOURCE, _termination_recorded,

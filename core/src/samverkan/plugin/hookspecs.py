@@ -121,6 +121,10 @@ def decision_authority(form: str) -> DecisionAuthority | None:
 def agreement_sections(form: str) -> list[AgreementSection] | None:
     """List the sections a written agreement of ``form`` must or should contain.
 
+    The core enforces them (gate ``core.agreement.sections``): a missing required section
+    blocks the agreement stage, a missing advised one (``required=False``) advises, and a
+    section key not listed here is refused when the agreement is recorded.
+
     :param form: the form key.
     :returns: a list of :class:`samverkan.domain.rules.AgreementSection` (results of all
         plugins are joined).

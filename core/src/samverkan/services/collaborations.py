@@ -217,7 +217,8 @@ class CollaborationUseCases(Session):
     def _gate_context(self, state: CollabState, to_stage: str, **recorded: Any) -> GateContext:
         return GateContext.for_transition(
             state, to_stage, actor=self.actor, checks=self.view.checks(state.form),
-            authority=self.view.decision_authority(state.form), today=self.today, **recorded)
+            authority=self.view.decision_authority(state.form),
+            sections=self.view.agreement_sections(state.form), today=self.today, **recorded)
 
     def _notifications(self, event: str, state: CollabState, stage: str) -> list[Any]:
         """What the plugins want sent for ``event`` (rendered before any lock is taken)."""

@@ -94,6 +94,12 @@ class RecordUseCases(CollaborationUseCases):
             raise ValidationError(
                 msg("an agreement is recorded after the decision (collaboration {id} is at {stage!r})",
                     id=c.id, stage=c.stage), "stage")
+        known = {s.key for s in self.view.agreement_sections(c.form)}
+        unknown = sorted(set(sections or {}) - known)
+        if unknown:
+            raise ValidationError(msg(
+                "unknown agreement section(s) {unknown}; the sections for this form are: {known}",
+                unknown=", ".join(unknown), known=", ".join(sorted(known)) or msg("none")), "sections")
         agreement = Agreement(c.id, signed_on, start, end, goals, sections or {}, signed_by=self.actor)
         if c.stage == "agreement":
             # the gate into this stage required these; a later correction must not remove them

@@ -168,29 +168,8 @@ def _considerations(ctx: GateContext) -> Iterator[Finding]:
 # Agreement: sections and measurable goals (AMF 2024 s. 7 and 10)
 # ---------------------------------------------------------------------------
 
-SECTIONS_ID = "stockholm.agreement.sections"
-SECTIONS_SOURCE = _src("amf_2024", "Formell samverkan med civilsamhället, s. 7")
-GOALS_SOURCE = _src("amf_2024", "Uppföljning av samverkan, s. 10")
-
-
-def _sections(ctx: GateContext) -> Iterator[Finding]:
-    if ctx.agreement is None:
-        return  # the core's gate already says no agreement is recorded
-    for section in data.sections(ctx.form):
-        if section.key == "goals":
-            continue  # measured on Agreement.goals by the goals gate
-        if not ctx.agreement.sections.get(section.key, "").strip():
-            verb = "ska" if section.required else "bör"
-            yield Finding(
-                SECTIONS_ID, f"Avtalet {verb} innehålla avsnittet {section.title!r} [{section.key}].",
-                section.source, blocking=section.required)
-
-
-def _goals(ctx: GateContext) -> Iterator[str]:
-    a = ctx.agreement
-    if a is not None and not (a.goals.strip() or a.sections.get("goals", "").strip()):
-        yield ("Avtalet anger inga mål; målen i överenskommelser bör vara långsiktiga och mätbara, "
-               "och den årliga uppföljningen görs mot dem.")
+# The sections an agreement must or should contain (s. 7), measurable goals among them
+# (s. 10), are data (sections.toml), enforced by the core's gate core.agreement.sections.
 
 
 # ---------------------------------------------------------------------------
@@ -235,12 +214,6 @@ def gates() -> Iterable[Gate]:
         Gate(CONSIDERATIONS_ID, CONSIDERATIONS_SOURCE, _considerations,
              "Beslutet dokumenterar de överväganden som gjorts",
              to_stages=("decided", "declined"), forms=FORMAL),
-        Gate(SECTIONS_ID, SECTIONS_SOURCE, _sections,
-             "Avtalet fastställer ansvarsfördelning, budget och uppföljning",
-             to_stages=("agreement",), forms=FORMAL),
-        Gate("stockholm.agreement.goals", GOALS_SOURCE, _goals,
-             "Avtalet anger långsiktiga och mätbara mål",
-             to_stages=("agreement",), forms=FORMAL, blocking=False),
         Gate("stockholm.termination.procurement_unit", TERMINATION_SOURCE, _procurement_unit,
              "Inköp och upphandling är involverade vid förtida avslut av avtal",
              to_stages=("ended",), forms=FORMAL),
