@@ -21,6 +21,7 @@ ACTIONS: dict[str, Callable[[Services, Path, Callable[[int], str]], object]] = {
     "contributions.set": lambda s, tmp, orgnr: s.set_contributions(
         1, [{"party": "Kommunen", "category": "money", "amount": 1000, "is_municipality": True}]),
     "record.add": lambda s, tmp, orgnr: s.add_record(1, "no-such-kind", {}),
+    "document.attach": lambda s, tmp, orgnr: s.attach_document(1, "minutes", "Protokoll", reference="KS 1"),
     "transition.prepare": lambda s, tmp, orgnr: s.advance(1, "preparation"),
     "decision.record": lambda s, tmp, orgnr: s.decide(1, "start", "Motivering"),
     "agreement.record": lambda s, tmp, orgnr: s.record_agreement(

@@ -106,6 +106,10 @@ def audit_verify(app: AppContext, manifest: str | None) -> None:
         where = f" (first broken event: {report.broken_at})" if report.broken_at else ""
         raise SamverkanError(f"audit chain broken{where}: {report.problem}")
     click.echo("audit chain ok")
+    problems = app.services.verify_documents()
+    if problems:
+        raise SamverkanError("documents: " + "; ".join(problems))
+    click.echo("documents ok")
 
 
 @audit_group.command("log")

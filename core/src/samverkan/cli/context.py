@@ -92,6 +92,12 @@ def fail_on_refusal() -> Iterator[None]:
     except SamverkanError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # click's own: usage errors (exit 2), --help, ctrl+c
+    except Exception as exc:  # a defect: one line, never a traceback with SQL and data
+        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} "
+                   "(the change was not saved; please report this)", err=True)
+        sys.exit(1)
 
 
 def echo_json(value: Any) -> None:

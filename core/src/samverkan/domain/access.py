@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "check.answer": _WORK,
     "contributions.set": _WORK,
     "record.add": _WORK | {"preparatory"},
+    "document.attach": _WORK | {"preparatory"},
     "transition.prepare": _WORK,
     "decision.record": frozenset({"manager"}),
     "agreement.record": _WORK,

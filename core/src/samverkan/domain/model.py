@@ -471,6 +471,36 @@ class Notification:
         self.body = clean_text(self.body, "body")
 
 
+DOCUMENT_KINDS = ("agreement", "minutes", "memo", "follow_up_report", "decision", "other")
+
+
+@dataclass
+class Document:
+    """A document of a case: a stored file (``sha256``, ``size``) or a reference to the
+    municipality's records system (``reference``: a diarienummer), or both."""
+
+    collaboration_id: int
+    kind: str
+    title: str
+    filename: str = ""
+    media_type: str = ""
+    size: int | None = None
+    sha256: str = ""
+    reference: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        _choice(self.kind, DOCUMENT_KINDS, "kind")
+        self.reference = clean_text(self.reference, "reference", max_length=100)
+        if not self.sha256 and not self.reference:
+            raise ValidationError(msg("a document is a file or a reference to the records system "
+                                      "(diarienummer); give one"), "reference")
+        self.title = clean_text(self.title, "title", required=True, max_length=300)
+        self.filename = clean_text(self.filename, "filename", max_length=300)
+
+
 @dataclass
 class Record:
     """A plugin-defined record about a collaboration (e.g. a consultation, a pre-study).

@@ -9,6 +9,7 @@ the acting user, the municipality's plugin view and the declared permissions, se
 - :mod:`.collaborations` — register an initiative, change, list, read one; the form's rules
 - :mod:`.records` — checklist answers, plugin records, conflicts, agreement, follow-ups
 - :mod:`.contributions` — each party's money and kind, line by line
+- :mod:`.documents` — the case's files and records-system references
 - :mod:`.transitions` — check, advance, decide, end
 - :mod:`.admin` — users, municipality, audit log, backups, outbox, reports
 - :mod:`.demo` — demo data
@@ -22,14 +23,15 @@ from samverkan.services.admin import AdminUseCases
 from samverkan.services.collaborations import Party
 from samverkan.services.contributions import ContributionUseCases
 from samverkan.services.demo import DemoUseCases
+from samverkan.services.documents import DocumentUseCases
 from samverkan.services.exchange import ExchangeUseCases
 from samverkan.services.organisations import OrganisationUseCases
 from samverkan.services.session import Permission, Session, use_case
 from samverkan.services.transitions import ConfirmationNeeded, TransitionUseCases
 
 
-class Services(TransitionUseCases, ContributionUseCases, OrganisationUseCases, ExchangeUseCases,
-               AdminUseCases, DemoUseCases):
+class Services(TransitionUseCases, ContributionUseCases, DocumentUseCases, OrganisationUseCases,
+               ExchangeUseCases, AdminUseCases, DemoUseCases):
     """Every use case, bound to one database, one municipality and one acting user."""
 
 

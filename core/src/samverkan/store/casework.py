@@ -13,6 +13,7 @@ from samverkan.domain.model import (
     ConflictDeclaration,
     Contribution,
     Decision,
+    Document,
     FollowUp,
     Record,
     Termination,
@@ -201,6 +202,60 @@ class CaseworkRows:
         where = " AND ".join(clauses) or "1"
         return [build(ConflictDeclaration, r) for r in rows(
             self.conn, f"SELECT * FROM conflicts WHERE {where} ORDER BY id", params)]
+
+    def insert_document(self, doc: Document, content: bytes | None = None) -> Document:
+        """Store a document (its content once per SHA-256) and audit what it is, not its bytes."""
+        self._require_tx()
+        if content is not None:
+            self.conn.execute("INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)",
+                              [doc.sha256, len(content), content])
+        doc.recorded_at = sql.now()
+        row = row_of(doc, skip=("id",))
+        row["sha256"] = row["sha256"] or None  # a reference has no file (and no blob to point to)
+        doc.id = insert(self.conn, "documents", row)
+        self.audit("document.attach", "collaboration", doc.collaboration_id, None, {**row, "id": doc.id})
+        return doc
+
+    def documents(self, collab_id: int) -> list[Document]:
+        """The documents of a collaboration, oldest first."""
+        found = rows(self.conn, "SELECT * FROM documents WHERE collaboration_id = ? ORDER BY id", [collab_id])
+        for r in found:
+            r["sha256"] = r["sha256"] or ""
+        return [build(Document, r) for r in found]
+
+    def document_content(self, sha256: str) -> bytes | None:
+        """The stored bytes with this SHA-256, if any."""
+        row = self.conn.execute("SELECT content FROM blobs WHERE sha256 = ?", [sha256]).fetchone()
+        return bytes(row[0]) if row else None
+
+    def blob_hashes(self) -> list[tuple[str, str, int]]:
+        """(recorded SHA-256, SHA-256 of the stored bytes, size) of every stored file."""
+        import hashlib
+
+        return [(r[0], hashlib.sha256(r[1]).hexdigest(), r[2]) for r in self.conn.execute(
+            "SELECT sha256, content, size FROM blobs ORDER BY sha256")]
+
+    def document_problems(self) -> list[str]:
+        """What is wrong with the stored documents: bytes that no longer match their
+        SHA-256, a document whose file is gone, or a document row that differs from what
+        its audit event recorded (edited behind the application's back)."""
+        problems = [f"stored file {recorded[:12]}… no longer has that SHA-256 (now {actual[:12]}…)"
+                    for recorded, actual, _size in self.blob_hashes() if recorded != actual]
+        for r in rows(self.conn, "SELECT d.*, (SELECT after FROM events e WHERE e.action = 'document.attach'"
+                                 " AND e.entity_id = CAST(d.collaboration_id AS TEXT)"
+                                 " AND json_extract(e.after, '$.id') = d.id) AS attached,"
+                                 " EXISTS(SELECT 1 FROM blobs b WHERE b.sha256 = d.sha256) AS stored"
+                                 " FROM documents d ORDER BY d.id"):
+            if r["sha256"] and not r["stored"]:
+                problems.append(f"document {r['id']}: its file {r['sha256'][:12]}… is missing")
+            attached = json.loads(r["attached"]) if r["attached"] else None
+            if attached is None:
+                problems.append(f"document {r['id']}: no audit event records it")
+                continue
+            for key in ("collaboration_id", "kind", "title", "sha256", "size", "reference"):
+                if attached.get(key) != r[key]:
+                    problems.append(f"document {r['id']}: {key} differs from what was recorded")
+        return problems
 
     def insert_record(self, record: Record) -> Record:
         """Store a plugin-defined record about a collaboration."""

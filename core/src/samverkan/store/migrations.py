@@ -164,9 +164,24 @@ def m006_casework_facts(db: Database) -> None:
     db["follow_ups"].add_column("joint", int, not_null_default=0)
 
 
+def m007_case_documents(db: Database) -> None:
+    """Documents of a case: files stored once by their SHA-256, or references to the
+    municipality's records system (diarienummer and title)."""
+    db["blobs"].create({"sha256": str, "size": int, "content": bytes}, pk="sha256",
+                       not_null={"size", "content"})
+    db["documents"].create(
+        {"id": int, "collaboration_id": int, "kind": str, "title": str, "filename": str,
+         "media_type": str, "size": int, "sha256": str, "reference": str,
+         "recorded_by": str, "recorded_at": str},
+        pk="id", not_null={"collaboration_id", "kind", "title"},
+        foreign_keys=[("collaboration_id", "collaborations", "id"), ("sha256", "blobs", "sha256")],
+    )
+    db["documents"].create_index(["collaboration_id"])
+
+
 #: Every migration, in the order it is applied.
 STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
-         m005_search_follows_searched_columns, m006_casework_facts)
+         m005_search_follows_searched_columns, m006_casework_facts, m007_case_documents)
 
 
 @cache

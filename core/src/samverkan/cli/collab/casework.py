@@ -8,7 +8,7 @@ from samverkan.cli.collab.group import collab_group, key_values
 from samverkan.cli.context import AppContext, pass_app
 from samverkan.cli.output import text_table
 from samverkan.domain.errors import ValidationError
-from samverkan.domain.model import ANSWERS, CONTRIBUTION_CATEGORIES
+from samverkan.domain.model import ANSWERS, CONTRIBUTION_CATEGORIES, DOCUMENT_KINDS
 
 
 @collab_group.command("answer")
@@ -124,3 +124,52 @@ def collab_conflict(app: AppContext, collab_id: int | None, org_id: int | None, 
     """Declare that you have a conflict of interest (jäv)."""
     app.services.declare_conflict(reason, collaboration_id=collab_id, organisation_id=org_id)
     click.echo("conflict of interest declared")
+
+
+@collab_group.command("attach")
+@click.argument("collab_id", type=int)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(DOCUMENT_KINDS), required=True,
+              help="agreement, minutes (protokoll), memo (tjänsteutlåtande), follow_up_report, decision, other.")
+@click.option("--title", default="", help="Defaults to the file's name.")
+@click.option("--reference", default="", help="Diarienummer, when the document is in the records system.")
+@pass_app
+def collab_attach(app: AppContext, collab_id: int, file: str | None, kind: str, title: str,
+                  reference: str) -> None:
+    """Attach a document to a case: a FILE (stored, its SHA-256 audited) and/or a --reference."""
+    doc = app.services.attach_document(collab_id, kind, title, path=file, reference=reference)
+    stored = f", {doc.size} bytes, sha256 {doc.sha256[:12]}…" if doc.sha256 else ""
+    click.echo(f"document {doc.id} attached to collaboration {collab_id}{stored}")
+
+
+@collab_group.command("documents")
+@click.argument("collab_id", type=int)
+@pass_app
+def collab_documents(app: AppContext, collab_id: int) -> None:
+    """List a case's documents."""
+    docs = app.services.documents(collab_id)
+    click.echo(text_table(["id", "kind", "title", "file", "bytes", "sha256", "reference"],
+                          [[d.id, d.kind, d.title, d.filename, d.size or "", d.sha256[:12], d.reference]
+                           for d in docs]))
+
+
+@collab_group.command("document")
+@click.argument("collab_id", type=int)
+@click.argument("document_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the file (refused if it exists).")
+@pass_app
+def collab_document(app: AppContext, collab_id: int, document_id: int, output: str) -> None:
+    """Write a stored document's file to OUTPUT."""
+    from pathlib import Path
+
+    doc, content = app.services.document_file(collab_id, document_id)
+    target = Path(output)
+    try:
+        with target.open("xb") as fh:  # never overwrite a file someone already has
+            fh.write(content)
+    except FileExistsError:
+        raise ValidationError(f"{target} already exists; choose a new file name", "output") from None
+    except OSError as exc:
+        raise ValidationError(f"cannot write {target}: {exc.strerror or exc}", "output") from None
+    click.echo(f"{doc.filename or doc.title}: {len(content)} bytes written to {target}")
