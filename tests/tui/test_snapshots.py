@@ -62,6 +62,21 @@ def test_detail_events_tab(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter", "[", ))
 
 
+def test_detail_contributions_tab(snap_compare, snap_app):
+    """The informal collaboration's lines with their numbers (r from the overview shows them)."""
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("down", "enter", "r"))
+
+
+def test_contribution_form(snap_compare, snap_app):
+    """Correcting the second line: prefilled, the party's name with markup shown literally."""
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("down", "enter", "r", "down", "r"))
+
+
+def test_follow_up_form(snap_compare, snap_app):
+    """Who took part, one field per party (the municipality first)."""
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("down", "enter", "u"))
+
+
 def test_answer_form(snap_compare, snap_app):
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter", "a", "enter"))
 

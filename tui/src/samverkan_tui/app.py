@@ -184,7 +184,21 @@ class SamverkanApp(App):
     def _created_org(self, org: Any) -> None:
         if org is not None:
             self.notify(_("Organisationen är registrerad."), markup=False)
+            self.advise_legal_form(org)
             self.post_message(OpenOrganisation(org.id))
+
+    def advise_legal_form(self, org: Any) -> None:
+        """Tell the officer when the number's group digit contradicts the legal form.
+
+        Advisory only: the registration stands. ``legal_form_advice`` is pure (a public
+        digit against a form, no database), so it runs here rather than in a worker.
+        """
+        from samverkan_tui.i18n import core_text
+
+        advice = self.services.legal_form_advice(org.orgnr, org.legal_form)
+        if advice:
+            self.notify(core_text(advice), title=_("Kontrollera juridisk form"), severity="warning",
+                        markup=False, timeout=12)
 
     def on_open_collaboration(self, message: OpenCollaboration) -> None:
         from samverkan_tui.screens.collaboration import CollaborationScreen

@@ -55,12 +55,7 @@ def collaboration_form(services: Any, offers: list[Any], org: str = "") -> FormS
               aliases=("organisations", "orgnr")),
         Field("initiator", _("Initiativtagare"), "choice", required=True, value="organisation",
               choices=labels.choices(labels.INITIATORS)),
-        Field("unit", _("Ansvarig enhet")),
-        Field("manager", _("Ansvarig chef")),
-        Field("purpose", _("Syfte och gemensamt mål"), "area"),
-        Field("target_group", _("Målgrupp")),
-        Field("start", _("Start"), "date"),
-        Field("end", _("Slut"), "date"),
+        *_fact_fields(None),
     ]
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
@@ -70,6 +65,45 @@ def collaboration_form(services: Any, offers: list[Any], org: str = "") -> FormS
         return services.register_initiative(title, form, orgs, **extra)
 
     return FormScreen(_("Ny samverkan"), fields, submit)
+
+
+def _fact_fields(collab: Any, flags: bool = False) -> list[Field]:
+    """The descriptive facts of a collaboration, prefilled from ``collab`` (None: empty).
+
+    ``flags`` adds the two facts informal collaboration depends on (does the
+    municipality give staff or money; is one organisation singled out). They are
+    offered when a collaboration is corrected, not when it is registered (both start
+    as no, which is what an initiative is until someone finds otherwise).
+    """
+    def value(name: str) -> Any:
+        v = getattr(collab, name) if collab is not None else None
+        if name in ("start", "end"):
+            return v.isoformat() if v else ""
+        return v if collab is not None else None
+
+    fields = [
+        Field("case_number", _("Diarienummer"), value=value("case_number")),
+        Field("unit", _("Ansvarig enhet"), value=value("unit")),
+        Field("manager", _("Ansvarig chef"), value=value("manager")),
+        Field("purpose", _("Syfte och gemensamt mål"), "area", value=value("purpose")),
+        Field("challenge", _("Samhällsutmaning"), "area", value=value("challenge")),
+        Field("policy_link", _("Politiskt program eller budgetuppdrag (med hänvisning)"),
+              value=value("policy_link")),
+        Field("target_group", _("Målgrupp"), value=value("target_group")),
+        Field("activity", _("Verksamhet"), "area", value=value("activity")),
+        Field("participants", _("Deltagare (t.ex. 8 deltagare per år)"), value=value("participants")),
+        Field("referral", _("Anvisning (t.ex. via Jobbtorg)"), value=value("referral")),
+        Field("start", _("Start"), "date", value=value("start")),
+        Field("end", _("Slut"), "date", value=value("end")),
+    ]
+    if flags:
+        fields += [
+            Field("compensated", _("Ersättning utgår (personal eller budgetmedel)"), "bool",
+                  value=bool(collab.compensated) if collab is not None else False),
+            Field("singles_out", _("En organisation särskiljs så att andra missgynnas"), "bool",
+                  value=bool(collab.singles_out) if collab is not None else False),
+        ]
+    return fields
 
 
 #: What an edit form's submit returns when nothing was changed (no service was called).
@@ -132,26 +166,21 @@ def _same_orgnr(org: Any, changes: dict[str, Any]) -> None:
 
 
 def edit_collaboration_form(services: Any, collab: Any, rules: Any) -> FormScreen:
-    """Edit a collaboration's descriptive fields (``rules``: the form's, from ``services.detail``).
+    """Edit every descriptive fact of a collaboration (``rules``: the form's, from
+    ``services.detail``): title, initiator, case number, unit, manager, purpose,
+    challenge, policy link, target group, activity, participants, referral, period, and
+    whether it is compensated or singles an organisation out.
 
     Neither the stage nor the form is offered: the stage changes only through a
     transition, and the form decides which gates, checks and agreement apply, so it is
     part of the lifecycle rules. The organisations are not offered either (the store does
     not change them on update).
     """
-    def date(value: Any) -> str:
-        return value.isoformat() if value else ""
-
     fields = [
         Field("title", _("Titel"), required=True, value=collab.title),
         Field("initiator", _("Initiativtagare"), "choice", required=True, value=collab.initiator,
               choices=labels.choices(labels.INITIATORS)),
-        Field("unit", _("Ansvarig enhet"), value=collab.unit),
-        Field("manager", _("Ansvarig chef"), value=collab.manager),
-        Field("purpose", _("Syfte och gemensamt mål"), "area", value=collab.purpose),
-        Field("target_group", _("Målgrupp"), value=collab.target_group),
-        Field("start", _("Start"), "date", value=date(collab.start)),
-        Field("end", _("Slut"), "date", value=date(collab.end)),
+        *_fact_fields(collab, flags=True),
     ]
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
@@ -245,10 +274,13 @@ def agreement_form(services: Any, collab: Any, agreement: Any, rules: Any, advan
     return FormScreen(_("Avtal"), fields, submit)
 
 
-def follow_up_form(services: Any, collab: Any, rules: Any) -> FormScreen:
-    """Record a follow-up (with the municipality's evaluation fields, e.g. SROI).
+def follow_up_form(services: Any, collab: Any, rules: Any, parties: list[Any] = ()) -> FormScreen:
+    """Record a follow-up: who took part for each party, and the municipality's
+    evaluation fields (e.g. SROI).
 
-    ``rules``: the form's rules from ``services.detail`` (its follow-up policy).
+    ``rules``: the form's rules from ``services.detail`` (its follow-up policy);
+    ``parties``: ``services.parties(collab.id)``, the municipality first. The follow-up
+    is joint when someone took part for every party (the services decide).
     """
     policy = rules.follow_up
     fields = [
@@ -256,17 +288,25 @@ def follow_up_form(services: Any, collab: Any, rules: Any) -> FormScreen:
         Field("goals_met", _("Måluppfyllelse")),
         Field("done_on", _("Datum"), "date", value=services.today.isoformat()),
     ]
+    for i, party in enumerate(parties):
+        fields.append(Field(f"took_part:{i}", _("Deltog för {party}").format(party=party.name),
+                            placeholder=_("namn eller roller")))
     for name in (policy.evaluation_fields if policy else ()):
         fields.append(Field(f"eval:{name}", name, aliases=(name,), placeholder=_("tal eller JSON")))
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
         evaluation = {k.split(":", 1)[1]: _json_or_text(val) for k, val in v.items()
                       if k.startswith("eval:") and val}
+        participants = {p.name: v[f"took_part:{i}"] for i, p in enumerate(parties)
+                        if v[f"took_part:{i}"]}
         return services.record_follow_up(collab.id, v["summary"], done_on=v["done_on"] or None,
-                                         goals_met=v["goals_met"], evaluation=evaluation)
+                                         goals_met=v["goals_met"], evaluation=evaluation,
+                                         participants=participants)
 
-    intro = f"{policy.measure} ({policy.source})" if policy else ""
-    return FormScreen(_("Uppföljning"), fields, submit, intro=intro)
+    lines = [f"{policy.measure} ({policy.source})"] if policy else []
+    if parties:
+        lines.append(_("Gemensam uppföljning: någon deltar för varje part, kommunen också."))
+    return FormScreen(_("Uppföljning"), fields, submit, intro="\n".join(lines))
 
 
 def end_form(services: Any, collab: Any, agreement: Any = None) -> FormScreen:
@@ -319,34 +359,90 @@ def record_form(services: Any, collab_id: int, kind: Any) -> FormScreen:
     return FormScreen(kind.label, fields, submit, intro=intro)
 
 
-def contribution_form(services: Any, collab: Any, organisations: list[Any], existing: list[Any],
-                      municipality: Any) -> FormScreen:
-    """Add one party's yearly contribution in one category (the others are kept).
+#: the choice value of the municipality as a party (what the services read as it)
+MUNICIPALITY = "kommunen"
 
-    ``municipality``: ``services.municipality()``, whose name the municipality's part is
-    stored under.
+
+def party_value(party: Any) -> str:
+    """A party's value in a choice: the municipality's word, or the organisation's id
+    (unique, where two organisations could share a name)."""
+    return MUNICIPALITY if party.organisation_id is None else str(party.organisation_id)
+
+
+def _line_party(line: Any, parties: list[Any]) -> str | None:
+    """The choice value of the party a contribution line is from (None: a name that is
+    none of the parties, such as a municipal administration entered in free text)."""
+    for p in parties:
+        if line.organisation_id is not None and p.organisation_id == line.organisation_id:
+            return party_value(p)
+    for p in parties:
+        if p.name.casefold() == line.party.casefold():
+            return party_value(p)
+    return None
+
+
+def contribution_form(services: Any, collab: Any, parties: list[Any], line: Any = None) -> FormScreen:
+    """Add a contribution line, or correct ``line``: a party of the collaboration, a
+    category and whole kronor per year (one service call, audited line by line).
+
+    ``parties``: ``services.parties(collab.id)``, the municipality first. A line entered
+    earlier under a party that is none of them (free text, e.g. an administration) keeps
+    that name as a choice, so the form opens as the line is. Only the changed fields are
+    sent: a line whose party is left as it was keeps it (the services resolve a party
+    only when it is given).
     """
-    parties = [(_("Kommunen"), "__municipality__")] + [(o.name, o.name) for o in organisations]
+    choices = [(p.name, party_value(p)) for p in parties]
+    party = choices[0][1] if choices else None
+    if line is not None:
+        party = _line_party(line, parties)
+        if party is None:
+            party = line.party
+            choices.append((line.party, line.party))
     fields = [
-        Field("party", _("Part"), "choice", required=True, value="__municipality__", choices=parties),
-        Field("category", _("Kategori"), "choice", required=True, value="money",
+        Field("party", _("Part"), "choice", required=True, value=party, choices=choices),
+        Field("category", _("Kategori"), "choice", required=True,
+              value=line.category if line is not None else "money",
               choices=labels.choices(labels.CATEGORIES)),
-        Field("amount", _("Belopp per år (kr)"), required=True),
+        Field("amount", _("Belopp per år (kr)"), required=True,
+              value=kronor(line.amount) if line is not None else None, placeholder=_("hela kronor")),
     ]
-    muni_name = municipality.name if municipality else _("Kommunen")
 
+    if line is None:
+        def submit(v: dict[str, Any], confirm: bool) -> Any:
+            return services.add_contribution(collab.id, v["party"], v["category"], v["amount"])
+
+        return FormScreen(_("Nytt bidrag"), fields, submit)
+
+    def correct(v: dict[str, Any], confirm: bool) -> Any:
+        changes = _changes(fields, v)
+        if not changes:
+            return UNCHANGED
+        return services.update_contribution(collab.id, line.id, **changes)
+
+    return FormScreen(_("Rätta bidrag {n}").format(n=line.id), fields, correct)
+
+
+def describe_contribution(line: Any) -> str:
+    """One line in words, e.g. 'Rad 3: Stadsmissionen, Personal, 100 000 kr per år'."""
+    return _("Rad {n}: {party}, {category}, {amount} kr per år").format(
+        n=line.id, party=line.party, category=_(labels.CATEGORIES.get(line.category, line.category)),
+        amount=kronor(line.amount))
+
+
+def remove_contribution_form(services: Any, collab: Any, line: Any) -> FormScreen:
+    """Confirm removing one contribution line (ctrl+s removes it; the audit log keeps it)."""
     def submit(v: dict[str, Any], confirm: bool) -> Any:
-        is_muni = v["party"] == "__municipality__"
-        items = [
-            {"party": c.party, "category": c.category, "amount": c.amount,
-             "is_municipality": c.is_municipality}
-            for c in existing
-        ]
-        items.append({"party": muni_name if is_muni else v["party"], "category": v["category"],
-                      "amount": v["amount"], "is_municipality": is_muni})
-        return services.set_contributions(collab.id, items)
+        services.remove_contribution(collab.id, line.id)
+        return line
 
-    return FormScreen(_("Bidrag"), fields, submit)
+    intro = describe_contribution(line) + "\n" + _("Raden tas bort. Granskningsloggen behåller vad den var.")
+    return FormScreen(_("Ta bort bidrag {n}?").format(n=line.id), [], submit, intro=intro,
+                      save_label=_("tar bort raden"))
+
+
+def kronor(amount: int) -> str:
+    """Whole kronor with a space between thousands: 1 100 000."""
+    return f"{amount:,}".replace(",", " ")
 
 
 def _json_or_text(value: str) -> Any:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 from samverkan.domain.errors import StoreError, ValidationError
 from samverkan.i18n import msg
-from samverkan.store import audit, connection, sql
+from samverkan.store import audit, sql
 from samverkan.store.casework import CaseworkRows
 from samverkan.store.collaborations import COLLAB_SORTS, CollaborationRows, fts_query
 from samverkan.store.connection import connect
@@ -181,8 +181,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
 
     def _begin(self) -> None:
         # Each attempt waits up to the connection's busy timeout inside SQLite; the
-        # bound on the whole wait is WRITE_WAIT_TIMEOUTS of them.
-        deadline = time.monotonic() + WRITE_WAIT_TIMEOUTS * connection.BUSY_TIMEOUT_MS / 1000
+        # bound on the whole wait is WRITE_WAIT_TIMEOUTS of them (read from the
+        # connection when the first attempt found the lock taken).
+        deadline = None
         while True:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -190,6 +191,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise StoreError(msg("cannot write to {path}: {error}", path=self.path, error=exc)) from None
+                if deadline is None:
+                    timeout_ms = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+                    deadline = time.monotonic() + (WRITE_WAIT_TIMEOUTS - 1) * timeout_ms / 1000
                 if time.monotonic() >= deadline:
                     raise StoreError(msg(
                         "the database {path} is busy (another session holds the write lock); "

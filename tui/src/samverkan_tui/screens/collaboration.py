@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, TabPane
 
 from samverkan.domain.lifecycle import ACTIONS
 from samverkan_tui import forms, labels
@@ -20,7 +20,10 @@ from samverkan_tui.widgets.facts import facts, heading, join
 from samverkan_tui.widgets.header import AppHeader
 from samverkan_tui.widgets.paged_table import cell
 
-TABS = ("overview", "checklist", "decision", "agreement", "followups", "events")
+TABS = ("overview", "checklist", "decision", "agreement", "contributions", "followups", "events")
+
+#: actions on one contribution line, offered like the lifecycle action "contribution"
+LINE_ACTIONS = ("edit_contribution", "remove_contribution")
 
 
 class CollaborationScreen(BaseScreen):
@@ -47,6 +50,12 @@ class CollaborationScreen(BaseScreen):
                 tooltip=N_("Lägg till en post som kommunens riktlinjer kräver")),
         Binding("k", "contribution", N_("Bidrag"), id="collab.contribution",
                 tooltip=N_("Lägg till en parts bidrag")),
+        # r and x act on the line under the cursor on the contributions tab (from another
+        # tab they show it first, as a does with the checklist)
+        Binding("r", "edit_contribution", N_("Rätta bidrag"), id="collab.edit_contribution",
+                tooltip=N_("Rätta bidragsraden under markören (part, kategori, belopp)")),
+        Binding("x", "remove_contribution", N_("Ta bort bidrag"), id="collab.remove_contribution",
+                tooltip=N_("Ta bort bidragsraden under markören (efter bekräftelse)")),
         Binding("j", "conflict", N_("Jäv"), id="collab.conflict",
                 tooltip=N_("Anmäl jäv i ärendet")),
         Binding("right_square_bracket", "tab(1)", N_("Nästa flik"), id="collab.next_tab", show=False),
@@ -58,6 +67,7 @@ class CollaborationScreen(BaseScreen):
         super().__init__()
         self.collab_id = collab_id
         self.data: dict[str, Any] | None = None
+        self._select_line: int | None = None  # a line just added: the cursor goes to it
 
     def compose(self) -> ComposeResult:
         yield AppHeader(_("Samverkan {n}").format(n=self.collab_id))
@@ -76,6 +86,16 @@ class CollaborationScreen(BaseScreen):
             with TabPane(_("Avtal"), id="agreement"):
                 with VerticalScroll():
                     yield Static("", id="agreement-text")
+            with TabPane(_("Bidrag"), id="contributions"):
+                table = DataTable(id="contributions-table", cursor_type="row", zebra_stripes=True)
+                table.add_column(_("Rad"), key="line", width=4)
+                table.add_column(_("Part"), key="party", width=30)
+                table.add_column(_("Kategori"), key="category", width=14)
+                table.add_column(_("Kr per år"), key="amount", width=15)
+                yield table
+                yield Static("", id="contributions-sum")
+                yield Label(Text(_("k lägger till · r rättar raden · x tar bort raden")),
+                            id="contributions-hint")
             with TabPane(_("Uppföljning"), id="followups"):
                 with VerticalScroll():
                     yield Static("", id="followups-text")
@@ -98,7 +118,9 @@ class CollaborationScreen(BaseScreen):
         def work() -> dict[str, Any]:
             # the detail brings the form's rules and what this user may do now ("allowed")
             data = services.detail(self.collab_id)
-            data["municipality"] = services.municipality()  # names its part of a contribution
+            # the municipality first, then the organisations: the contribution lines'
+            # parties and who takes part in a follow-up
+            data["parties"] = services.parties(self.collab_id)
             return data
 
         self.run_db(work, self.show, group="collab-detail", exclusive=True)
@@ -111,6 +133,7 @@ class CollaborationScreen(BaseScreen):
         self._checklist(data)
         self._decision(data)
         self._agreement(data)
+        self._contributions(data)
         self._follow_ups(data)
         self._events(data)
         self.refresh_bindings()
@@ -118,8 +141,9 @@ class CollaborationScreen(BaseScreen):
     def _overview(self, d: dict[str, Any]) -> None:
         c = d["collaboration"]
         nxt = ", ".join(labels.stage(s) for s in d["next_stages"]) or "–"
-        main = facts([
+        pairs = [
             (_("Titel"), c.title),
+            (_("Diarienummer"), c.case_number),
             (_("Steg"), labels.stage(c.stage)),
             (_("Nästa steg"), nxt),
             (_("Form"), d["form_name"]),
@@ -128,15 +152,24 @@ class CollaborationScreen(BaseScreen):
             (_("Enhet"), c.unit),
             (_("Ansvarig chef"), c.manager),
             (_("Syfte"), c.purpose),
+            (_("Samhällsutmaning"), c.challenge),
+            (_("Politisk koppling"), c.policy_link),
             (_("Målgrupp"), c.target_group),
+            (_("Verksamhet"), c.activity),
+            (_("Deltagare"), c.participants),
+            (_("Anvisning"), c.referral),
             (_("Period"), " – ".join(str(x) for x in (c.start, c.end) if x)),
-        ])
+        ]
+        if c.form == "informal":  # the two facts informal collaboration depends on
+            pairs += [(_("Ersättning utgår"), _("ja") if c.compensated else _("nej")),
+                      (_("En org. särskiljs"), _("ja") if c.singles_out else _("nej"))]
+        main = facts(pairs, width=19)
         parts = [main]
         if d["contributions"]:
             contrib = Text()
             for x in d["contributions"]:
                 contrib.append(f"\n{x.party}: {_(labels.CATEGORIES.get(x.category, x.category))} "
-                               f"{x.amount:,} kr".replace(",", " "))
+                               f"{forms.kronor(x.amount)} kr")
             parts.append(heading(_("Bidrag per år")) + contrib)
         if d["records"]:
             recs = Text()
@@ -212,13 +245,42 @@ class CollaborationScreen(BaseScreen):
             parts.append(heading(_("Avsnitt som avtalet ska innehålla")) + sections)
         self.query_one("#agreement-text", Static).update(join(*parts))
 
+    def _contributions(self, d: dict[str, Any]) -> None:
+        table = self.query_one("#contributions-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        lines = d["contributions"]
+        for x in lines:
+            table.add_row(cell(str(x.id)), cell(x.party),
+                          cell(_(labels.CATEGORIES.get(x.category, x.category))),
+                          Text(forms.kronor(x.amount), justify="right"), key=str(x.id))
+        if self._select_line is not None:
+            row = next((i for i, x in enumerate(lines) if x.id == self._select_line), row)
+            self._select_line = None
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        if lines:
+            own = sum(x.amount for x in lines if x.is_municipality)
+            total = sum(x.amount for x in lines)
+            summary = _("Summa per år: {total} kr, varav kommunen {own} kr.").format(
+                total=forms.kronor(total), own=forms.kronor(own))
+        else:
+            summary = _("Inga bidrag är registrerade.")
+        self.query_one("#contributions-sum", Static).update(Text(summary))
+
     def _follow_ups(self, d: dict[str, Any]) -> None:
         parts = []
         for f in d["follow_ups"]:
             extra = ", ".join(f"{k}: {v}" for k, v in f.evaluation.items())
-            parts.append(facts([(_("Datum"), f.done_on), (_("Av"), f.recorded_by),
-                                (_("Sammanfattning"), f.summary), (_("Måluppfyllelse"), f.goals_met),
-                                (_("Utvärdering"), extra)]))
+            body = facts([(_("Datum"), f.done_on), (_("Av"), f.recorded_by),
+                          (_("Sammanfattning"), f.summary), (_("Måluppfyllelse"), f.goals_met),
+                          (_("Gemensam"), _("ja") if f.joint else _("nej")),
+                          (_("Utvärdering"), extra)])
+            if f.participants:
+                body.append("\n" + _("Deltog") + ":", style="bold")
+                for party, who in f.participants.items():
+                    body.append(f"\n  {party}: {who}")
+            parts.append(body)
         t = d["termination"]
         if t is not None:
             parts.append(heading(_("Avslut")) + Text("\n") + facts([
@@ -244,6 +306,8 @@ class CollaborationScreen(BaseScreen):
         ``allowed`` comes with the detail (:func:`samverkan.domain.lifecycle.allowed_actions`:
         the stage and the user's roles); until it is loaded, none is offered.
         """
+        if action in LINE_ACTIONS:
+            action = "contribution"
         if action in ACTIONS:
             return self.data is not None and action in self.data["allowed"]
         return True
@@ -369,7 +433,7 @@ class CollaborationScreen(BaseScreen):
     def action_follow_up(self) -> None:
         if self.data is not None:
             self.app.push_screen(forms.follow_up_form(self.services, self.data["collaboration"],
-                                                      self.data["rules"]),
+                                                      self.data["rules"], self.data["parties"]),
                                  self._after(_("Uppföljningen är registrerad.")))
 
     def action_end(self) -> None:
@@ -381,13 +445,80 @@ class CollaborationScreen(BaseScreen):
         self.app.push_screen(forms.conflict_form(self.services, collab_id=self.collab_id),
                              self._after(_("Jävet är anmält.")))
 
+    # -- contributions, line by line ----------------------------------------------
+
+    def _show_contributions(self) -> DataTable:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "contributions"
+        table = self.query_one("#contributions-table", DataTable)
+        table.focus()
+        return table
+
+    def _line_under_cursor(self) -> Any:
+        """The contribution line under the cursor of the contributions tab (None: none)."""
+        table = self.query_one("#contributions-table", DataTable)
+        if self.data is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((x for x in self.data["contributions"] if str(x.id) == key), None)
+
     def action_contribution(self) -> None:
-        if self.data is not None:
-            d = self.data
-            self.app.push_screen(
-                forms.contribution_form(self.services, d["collaboration"], d["organisations"],
-                                        d["contributions"], d["municipality"]),
-                self._after(_("Bidraget är registrerat.")))
+        """Add a line; once saved, the contributions tab shows it under the cursor."""
+        if self.data is None:
+            return
+        d = self.data
+
+        def done(line: Any) -> None:
+            if line is not None:
+                self.notify(_("Bidraget är registrerat (rad {n}).").format(n=line.id), markup=False)
+                self._show_contributions()
+                self._select_line = line.id
+                self.reload()
+
+        self.app.push_screen(forms.contribution_form(self.services, d["collaboration"], d["parties"]),
+                             done)
+
+    def action_edit_contribution(self) -> None:
+        """Correct the line under the cursor (from another tab: show the lines first)."""
+        if self.data is None:
+            return
+        if self.query_one(TabbedContent).active != "contributions":
+            self._show_contributions()
+            return
+        line = self._line_under_cursor()
+        if line is None:
+            self.notify(_("Inga bidrag är registrerade."), markup=False)
+            return
+
+        def done(result: Any) -> None:
+            if result is forms.UNCHANGED:
+                self.notify(_("Inget ändrades."), markup=False)
+            elif result is not None:
+                self.notify(_("Bidraget är rättat."), markup=False)
+                self.reload()
+
+        self.app.push_screen(forms.contribution_form(self.services, self.data["collaboration"],
+                                                     self.data["parties"], line), done)
+
+    def action_remove_contribution(self) -> None:
+        """Remove the line under the cursor, after a confirmation that names it."""
+        if self.data is None:
+            return
+        if self.query_one(TabbedContent).active != "contributions":
+            self._show_contributions()
+            return
+        line = self._line_under_cursor()
+        if line is None:
+            self.notify(_("Inga bidrag är registrerade."), markup=False)
+            return
+        self.app.push_screen(forms.remove_contribution_form(self.services, self.data["collaboration"], line),
+                             self._after(_("Bidragsraden är borttagen.")))
+
+    @on(DataTable.RowSelected, "#contributions-table")
+    def _line_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.check_action("edit_contribution", ()):  # enter on a line corrects it
+            self.action_edit_contribution()
 
     def action_record(self) -> None:
         if self.data is None:

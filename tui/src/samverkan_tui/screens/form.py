@@ -47,7 +47,11 @@ Submit = Callable[[dict[str, Any], bool], Any]
 
 
 class FormScreen(BaseModal[Any]):
-    """A dialog with fields; dismisses with the result of ``submit`` once it succeeds."""
+    """A dialog with fields; dismisses with the result of ``submit`` once it succeeds.
+
+    ``save_label`` names what ctrl+s does in the hint when it is not saving a form
+    (e.g. "tar bort raden" for a confirmation without fields).
+    """
 
     BINDINGS = [
         # Not a priority binding: the key then reaches the screen through the focused
@@ -69,6 +73,7 @@ class FormScreen(BaseModal[Any]):
         self.fields = fields
         self.submit = submit
         self.intro = intro
+        self.save_label = save_label
         self.busy = False
 
     # -- building ---------------------------------------------------------------
@@ -86,7 +91,9 @@ class FormScreen(BaseModal[Any]):
                         yield Label(Text(label), classes="field-label")
                     yield self._widget(f, i)
                     yield Static("", id=f"err-{i}", classes="error field-error")
-            yield Label(Text(_("ctrl+s sparar · esc avbryter · * obligatoriskt")), id="form-hint")
+            hint = (_("ctrl+s {action} · esc avbryter").format(action=self.save_label) if self.save_label
+                    else _("ctrl+s sparar · esc avbryter · * obligatoriskt"))
+            yield Label(Text(hint), id="form-hint")
 
     def _widget(self, f: Field, index: int) -> Widget:
         wid = f"field-{index}"

@@ -116,11 +116,15 @@ class OrganisationScreen(BaseScreen):
             return
         from samverkan_tui.forms import UNCHANGED, edit_organisation_form
 
+        before = self.org
+
         def done(result: Any) -> None:
             if result is UNCHANGED:
                 self.notify(_("Inget ändrades."), markup=False)
             elif result is not None:
                 self.notify(_("Ändringarna är sparade."), markup=False)
+                if (result.orgnr, result.legal_form) != (before.orgnr, before.legal_form):
+                    self.app.advise_legal_form(result)  # a corrected number or form: the advice
                 self.reload()
 
         self.app.push_screen(edit_organisation_form(self.services, self.org), done)
