@@ -29,6 +29,14 @@ FORMS = {
 INITIATORS = {"organisation": N_("Organisationen"), "municipality": N_("Kommunen")}
 OUTCOMES = {"start": N_("Starta"), "decline": N_("Avböj")}
 END_KINDS = {"expired": N_("Löpt ut"), "terminated": N_("Avslutad i förtid")}
+DOCUMENT_KINDS = {
+    "agreement": N_("Överenskommelse"),
+    "minutes": N_("Protokoll"),
+    "memo": N_("Tjänsteutlåtande"),
+    "follow_up_report": N_("Uppföljningsrapport"),
+    "decision": N_("Beslut"),
+    "other": N_("Övrigt"),
+}
 CATEGORIES = {
     "money": N_("Pengar"),
     "staff": N_("Personal"),

@@ -127,7 +127,7 @@ class CollaborationUseCases(Session):
 
         Besides what :class:`CollabState` holds: the form's rules (``rules``), what the
         acting user can do now (``allowed``, from :func:`lifecycle.allowed_actions`), the
-        next stages, the collaboration's events and its notifications.
+        next stages, the case's documents, the collaboration's events and its notifications.
         """
         c = state.collaboration
         rules = self._form_rules(c.form)
@@ -147,6 +147,7 @@ class CollaborationUseCases(Session):
             "records": state.records,
             "next_stages": lifecycle.next_stages(c.form, c.stage),
             "allowed": lifecycle.allowed_actions(state, self.roles),
+            "documents": self.store.documents(c.id),
             "events": self.store.events(entity="collaboration", entity_id=c.id, limit=200),
             "outbox": self.store.outbox(collab_id=c.id),
         }

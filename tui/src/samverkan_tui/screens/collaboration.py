@@ -179,6 +179,16 @@ class CollaborationScreen(BaseScreen):
                 values = ", ".join(f"{k}: {v}" for k, v in r.data.items() if v not in (None, ""))
                 recs.append(f"\n{label} ({r.recorded_by}, {r.recorded_at[:10]}): {values}")
             parts.append(heading(_("Poster")) + recs)
+        if d.get("documents"):
+            docs = Text()
+            for doc in d["documents"]:
+                kind = _(labels.DOCUMENT_KINDS.get(doc.kind, doc.kind))
+                where = (_("{name}, {size} byte, sha256 {digest}…").format(
+                    name=doc.filename or doc.title, size=doc.size, digest=doc.sha256[:12])
+                    if doc.sha256 else "")
+                ref = _("dnr {reference}").format(reference=doc.reference) if doc.reference else ""
+                docs.append(f"\n{kind}: {doc.title} " + " · ".join(p for p in (where, ref) if p))
+            parts.append(heading(_("Dokument")) + docs)
         if d["outbox"]:
             out = Text()
             for n in d["outbox"]:
