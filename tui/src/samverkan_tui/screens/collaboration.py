@@ -488,16 +488,23 @@ class CollaborationScreen(BaseScreen):
         self.app.push_screen(forms.contribution_form(self.services, d["collaboration"], d["parties"]),
                              done)
 
-    def action_edit_contribution(self) -> None:
-        """Correct the line under the cursor (from another tab: show the lines first)."""
+    def _target_line(self) -> Any:
+        """The contribution line under the cursor, or None (from another tab the lines are
+        shown first, so the next key press acts on a line the user can see)."""
         if self.data is None:
-            return
+            return None
         if self.query_one(TabbedContent).active != "contributions":
             self._show_contributions()
-            return
+            return None
         line = self._line_under_cursor()
         if line is None:
             self.notify(_("Inga bidrag är registrerade."), markup=False)
+        return line
+
+    def action_edit_contribution(self) -> None:
+        """Correct the line under the cursor (from another tab: show the lines first)."""
+        line = self._target_line()
+        if line is None:
             return
 
         def done(result: Any) -> None:
@@ -512,14 +519,8 @@ class CollaborationScreen(BaseScreen):
 
     def action_remove_contribution(self) -> None:
         """Remove the line under the cursor, after a confirmation that names it."""
-        if self.data is None:
-            return
-        if self.query_one(TabbedContent).active != "contributions":
-            self._show_contributions()
-            return
-        line = self._line_under_cursor()
+        line = self._target_line()
         if line is None:
-            self.notify(_("Inga bidrag är registrerade."), markup=False)
             return
         self.app.push_screen(forms.remove_contribution_form(self.services, self.data["collaboration"], line),
                              self._after(_("Bidragsraden är borttagen.")))
