@@ -5,24 +5,11 @@ both cores at once (it hands out whole files)."""
 from __future__ import annotations
 
 import pytest
-from test_walk import IOP_PATH, assert_audited, walk
+from test_walk import assert_audited, walk, walk_an_iop
 
 
-@pytest.mark.parametrize("municipality", ["linkoping"])
-async def test_iop_walks_through_every_stage(make_app, orgnr, municipality):
-    app = make_app(municipality, user="anna")
-    collab_id, stages = await walk(app, orgnr(11), "iop", "Språkcafé")
-    s = app.services
-    assert stages == IOP_PATH
-    d = s.detail(collab_id)
-    assert d["collaboration"].stage == "ended" and d["decision"].decided_by == "anna"
-    if s.form_rules("iop").authority.kind == "board":
-        assert d["decision"].minute_paragraph == "paragraf 12"
-    assert d["agreement"] is not None and d["agreement"].end.isoformat() == "2027-12-31"
-    assert d["follow_ups"] and d["follow_ups"][0].summary == "Målen nås"
-    assert d["termination"] is not None and d["termination"].decided_by == "anna"
-    assert len(d["contributions"]) == 2
-    assert_audited(s, collab_id, "anna")
+async def test_linkoping_iop_walks_through_every_stage(make_app, orgnr):
+    await walk_an_iop(make_app, orgnr, "linkoping")
 
 
 @pytest.mark.parametrize("municipality", ["stockholm"])

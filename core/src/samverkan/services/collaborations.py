@@ -37,19 +37,6 @@ class Party:
 class CollaborationUseCases(Session):
     """Collaborations (mixed into :class:`samverkan.services.Services`)."""
 
-    def _organisation_id(self, ref: int | str) -> int:
-        # the registration's own permission covers looking its organisations up
-        text = str(ref).strip()
-        if text.isdigit() and len(text) < 10:
-            return self.store.get_organisation(int(text)).id  # type: ignore[return-value]
-        from samverkan.domain.errors import NotFound
-        from samverkan.domain.model import validate_orgnr
-
-        found = self.store.find_organisation(validate_orgnr(text))
-        if found is None:
-            raise NotFound(msg("no organisation with organisation number {orgnr}", orgnr=text))
-        return found.id  # type: ignore[return-value]
-
     @use_case("collaboration.register", on="collaboration.new")
     def register_initiative(self, title: str, form: str, organisations: list[int | str],
                             initiator: str = "organisation", **fields: Any) -> Collaboration:
@@ -61,13 +48,14 @@ class CollaborationUseCases(Session):
                                       note=offer.note or msg("not offered here")), "form")
         if not organisations:
             raise ValidationError(msg("a collaboration needs at least one organisation"), "org")
-        org_ids = [self._organisation_id(ref) for ref in organisations]
-        collab = Collaboration(title=title, form=form, organisation_ids=org_ids,
+        # the registration's own permission covers looking its organisations up
+        orgs = [self._find_organisation(ref) for ref in organisations]
+        collab = Collaboration(title=title, form=form, organisation_ids=[o.id for o in orgs],
                                initiator=initiator, **fields)
         # The notifications name the new collaboration's number, so it is reserved first
         # (its own short write) and the plugins render them before the insert's lock.
         collab.id = self.store.reserve_collaboration_id(self.actor, self.origin)
-        state = CollabState(collaboration=collab, organisations=self.store.get_organisations(org_ids))
+        state = CollabState(collaboration=collab, organisations=orgs)
         notes = self._notifications("registered", state, "initiative")
         with self._tx():
             collab = self.store.insert_collaboration(collab)

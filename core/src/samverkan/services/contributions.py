@@ -27,7 +27,7 @@ class ContributionUseCases(RecordUseCases):
         return Contribution(collaboration_id=state.id, party=p.name, category=category, amount=amount,
                             is_municipality=p.is_municipality, organisation_id=p.organisation_id)
 
-    @use_case("contributions.set", on="collaboration", reads=("organisations", "contributions"))
+    @use_case("contributions.set", on="collaboration", reads=("organisations",))
     def add_contribution(self, state: CollabState, party: Any, category: str, amount: Any) -> Contribution:
         """Add one party's yearly contribution in one category (whole kronor)."""
         refuse_closed(state)

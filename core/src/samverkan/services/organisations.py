@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from samverkan.domain.errors import NotFound
-from samverkan.domain.model import Organisation, validate_orgnr
+from samverkan.domain.model import Organisation
 from samverkan.domain.query import CollabQuery
-from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
 
 
@@ -27,13 +25,7 @@ class OrganisationUseCases(Session):
     @use_case("read", on="organisation")
     def organisation(self, ref: int | str) -> Organisation:
         """The organisation by id or organisation number."""
-        text = str(ref).strip()
-        if text.isdigit() and len(text) < 10:
-            return self.store.get_organisation(int(text))
-        found = self.store.find_organisation(validate_orgnr(text))
-        if found is None:
-            raise NotFound(msg("no organisation with organisation number {orgnr}", orgnr=text))
-        return found
+        return self._find_organisation(ref)
 
     @use_case("read", on="organisation")
     def organisations(self, search: str = "", limit: int = 100, offset: int = 0) -> list[Organisation]:

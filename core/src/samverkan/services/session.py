@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from samverkan.domain.access import ROLES, TRANSITION_ACTIONS, UNIT_BOUND, roles_needed
-from samverkan.domain.errors import PermissionDenied, SamverkanError, StateChanged
-from samverkan.domain.model import clean_text
+from samverkan.domain.errors import (
+    NotFound,
+    PermissionDenied,
+    SamverkanError,
+    StateChanged,
+    ValidationError,
+)
+from samverkan.domain.model import Organisation, clean_text, validate_orgnr
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
 from samverkan.plugin.manager import MunicipalityView, Registry, get_plugin_manager
@@ -150,11 +156,20 @@ class Session:
     def _load_state(self, collab_id: int | str, parts: frozenset[str] | None = None) -> CollabState:
         """What is stored about one collaboration (``parts``: all when None)."""
         try:
-            return self.store.load_state(int(collab_id), parts)
+            number = int(collab_id)
         except (TypeError, ValueError):
-            from samverkan.domain.errors import ValidationError
-
             raise ValidationError(msg("not a collaboration id: {value!r}", value=collab_id), "id") from None
+        return self.store.load_state(number, parts)
+
+    def _find_organisation(self, ref: int | str) -> Organisation:
+        """The organisation by id or organisation number (the caller checked the permission)."""
+        text = str(ref).strip()
+        if text.isdigit() and len(text) < 10:
+            return self.store.get_organisation(int(text))
+        found = self.store.find_organisation(validate_orgnr(text))
+        if found is None:
+            raise NotFound(msg("no organisation with organisation number {orgnr}", orgnr=text))
+        return found
 
     def _check_unchanged(self, state: CollabState) -> None:
         """Refuse (for a retry) when the collaboration changed since ``state`` was read.

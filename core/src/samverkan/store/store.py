@@ -34,7 +34,7 @@ from samverkan.store.connection import connect
 from samverkan.store.migrations import SET_NAME, STEPS, migration_set
 from samverkan.store.organisations import OrganisationRows
 from samverkan.store.people import PeopleRows
-from samverkan.store.sql import insert, rows, upsert
+from samverkan.store.sql import insert, upsert
 
 #: how many busy timeouts a write waits for the lock before it is refused (six times
 #: five seconds: a write that others delay by up to 30 s still goes through)
@@ -109,9 +109,6 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
         """Close the connection."""
         self.conn.close()
 
-    def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        return rows(self.conn, sql, params)
-
     # -- transactions and audit -------------------------------------------------
 
     @contextmanager
@@ -131,11 +128,6 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
         finally:
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")
-
-    @property
-    def in_transaction(self) -> bool:
-        """Whether a write transaction of this store is open."""
-        return self._actor is not None
 
     @contextmanager
     def transaction(self, actor: str, origin: str = "") -> Iterator[Store]:
