@@ -52,9 +52,10 @@ class CollaborationUseCases(Session):
         orgs = [self._find_organisation(ref) for ref in organisations]
         collab = Collaboration(title=title, form=form, organisation_ids=[o.id for o in orgs],
                                initiator=initiator, **fields)
-        # The notifications name the new collaboration's number, so it is reserved first
-        # (its own short write) and the plugins render them before the insert's lock.
-        collab.id = self.store.reserve_collaboration_id(self.actor, self.origin)
+        # The notifications name the new collaboration's number, so the plugins render
+        # them for the id it will most likely get, before the lock; if another session
+        # registers first, the insert refuses and the registration runs again.
+        collab.id = self.store.next_collaboration_id()
         state = CollabState(collaboration=collab, organisations=orgs)
         notes = self._notifications("registered", state, "initiative")
         with self._tx():
@@ -209,11 +210,15 @@ class CollaborationUseCases(Session):
             authority=self.view.decision_authority(state.form),
             sections=self.view.agreement_sections(state.form), today=self.today, **recorded)
 
-    def _notifications(self, event: str, state: CollabState, stage: str) -> list[Any]:
-        """What the plugins want sent for ``event`` (rendered before any lock is taken)."""
-        notes = self.view.notifications(event, self._gate_context(state, stage))
-        for n in notes:
-            n.reason = n.reason or event
+    def _notifications(self, event: str | tuple[str, ...], state: CollabState, stage: str) -> list[Any]:
+        """What the plugins want sent for ``event`` (or each of several events on the same
+        state), rendered before any lock is taken."""
+        context = self._gate_context(state, stage)
+        notes = []
+        for name in (event,) if isinstance(event, str) else event:
+            for n in self.view.notifications(name, context):
+                n.reason = n.reason or name
+                notes.append(n)
         return notes
 
     def _queue(self, notes: list[Any], collab_id: int) -> None:

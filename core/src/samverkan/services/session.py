@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: how often a command is evaluated again when what it was judged on changed meanwhile
-STATE_RETRIES = 3
+STATE_RETRIES = 8
 
 
 @dataclass(frozen=True)

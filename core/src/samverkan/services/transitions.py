@@ -148,9 +148,8 @@ class TransitionUseCases(CollaborationUseCases):
             due = (next_due(self.view.follow_up_policy(c.form), after, self.today),)
         elif to_stage in lifecycle.FINAL_STAGES:
             due = (None,)
-        notes = self._notifications(f"transition:{to_stage}", after, to_stage)
-        if decision is not None:
-            notes += self._notifications("decision", after, to_stage)
+        events = (f"transition:{to_stage}", "decision") if decision is not None else f"transition:{to_stage}"
+        notes = self._notifications(events, after, to_stage)
         confirmed = [f.as_dict() for f in findings]
         with self._tx():
             self._check_unchanged(state)

@@ -20,7 +20,7 @@ from samverkan.domain.model import (
 )
 from samverkan.i18n import msg
 from samverkan.store import sql
-from samverkan.store.sql import build, insert, row_of, rows, upsert
+from samverkan.store.sql import build, insert, objects, row_of, rows, upsert
 
 
 class CaseworkRows:
@@ -35,9 +35,10 @@ class CaseworkRows:
         """
         self._require_tx()
         if before is None:
-            found = rows(self.conn, "SELECT * FROM check_answers WHERE collaboration_id = ? AND check_id = ?",
-                         [answer.collaboration_id, answer.check_id])
-            before = build(CheckAnswer, found[0]) if found else None
+            found = objects(self.conn, CheckAnswer,
+                            "SELECT * FROM check_answers WHERE collaboration_id = ? AND check_id = ?",
+                            [answer.collaboration_id, answer.check_id])
+            before = found[0] if found else None
         answer.answered_at = sql.now()
         upsert(self.conn, "check_answers", row_of(answer), pk=("collaboration_id", "check_id"))
         self.audit("check.answer", "collaboration", answer.collaboration_id,
@@ -46,8 +47,8 @@ class CaseworkRows:
 
     def answers(self, collab_id: int) -> dict[str, CheckAnswer]:
         """Answers on a collaboration's checklist, by check id."""
-        return {r["check_id"]: build(CheckAnswer, r) for r in rows(
-            self.conn, "SELECT * FROM check_answers WHERE collaboration_id = ?", [collab_id])}
+        return {a.check_id: a for a in objects(
+            self.conn, CheckAnswer, "SELECT * FROM check_answers WHERE collaboration_id = ?", [collab_id])}
 
     def insert_decision(self, decision: Decision) -> Decision:
         """Store a decision (decisions are never edited; a new one supersedes)."""
@@ -60,9 +61,9 @@ class CaseworkRows:
 
     def decision(self, collab_id: int) -> Decision | None:
         """The latest decision on a collaboration."""
-        found = rows(self.conn, "SELECT * FROM decisions WHERE collaboration_id = ? ORDER BY id DESC LIMIT 1",
-                     [collab_id])
-        return build(Decision, found[0]) if found else None
+        found = objects(self.conn, Decision,
+                        "SELECT * FROM decisions WHERE collaboration_id = ? ORDER BY id DESC LIMIT 1", [collab_id])
+        return found[0] if found else None
 
     def upsert_agreement(self, agreement: Agreement, before: Agreement | None = None) -> Agreement:
         """Store (or replace) the agreement of a collaboration.
@@ -81,12 +82,8 @@ class CaseworkRows:
 
     def agreement(self, collab_id: int) -> Agreement | None:
         """The agreement of a collaboration, if recorded."""
-        found = rows(self.conn, "SELECT * FROM agreements WHERE collaboration_id = ?", [collab_id])
-        if not found:
-            return None
-        data = found[0]
-        data["sections"] = json.loads(data["sections"] or "{}")
-        return build(Agreement, data)
+        found = objects(self.conn, Agreement, "SELECT * FROM agreements WHERE collaboration_id = ?", [collab_id])
+        return found[0] if found else None
 
     def replace_contributions(self, collab_id: int, items: list[Contribution],
                               before: list[Contribution] | None = None) -> None:
@@ -132,12 +129,8 @@ class CaseworkRows:
 
     def contributions(self, collab_id: int) -> list[Contribution]:
         """Contributions to a collaboration, in the order entered."""
-        out = []
-        for r in rows(self.conn, "SELECT * FROM contributions WHERE collaboration_id = ? ORDER BY id",
-                      [collab_id]):
-            r["is_municipality"] = bool(r["is_municipality"])
-            out.append(build(Contribution, r))
-        return out
+        return objects(self.conn, Contribution,
+                       "SELECT * FROM contributions WHERE collaboration_id = ? ORDER BY id", [collab_id])
 
     def insert_follow_up(self, follow_up: FollowUp) -> FollowUp:
         """Store a follow-up."""
@@ -150,13 +143,8 @@ class CaseworkRows:
 
     def follow_ups(self, collab_id: int) -> list[FollowUp]:
         """Follow-ups of a collaboration, oldest first."""
-        out = []
-        for r in rows(self.conn, "SELECT * FROM follow_ups WHERE collaboration_id = ? ORDER BY done_on, id",
-                      [collab_id]):
-            r["evaluation"] = json.loads(r["evaluation"] or "{}")
-            r["participants"] = json.loads(r["participants"] or "{}")
-            out.append(build(FollowUp, r))
-        return out
+        return objects(self.conn, FollowUp,
+                       "SELECT * FROM follow_ups WHERE collaboration_id = ? ORDER BY done_on, id", [collab_id])
 
     def insert_termination(self, t: Termination) -> Termination:
         """Store how a collaboration ended."""
@@ -169,11 +157,9 @@ class CaseworkRows:
 
     def termination(self, collab_id: int) -> Termination | None:
         """How a collaboration ended, if recorded."""
-        found = rows(self.conn, "SELECT * FROM terminations WHERE collaboration_id = ?", [collab_id])
-        if not found:
-            return None
-        found[0]["procurement_unit_involved"] = bool(found[0]["procurement_unit_involved"])
-        return build(Termination, found[0])
+        found = objects(self.conn, Termination, "SELECT * FROM terminations WHERE collaboration_id = ?",
+                        [collab_id])
+        return found[0] if found else None
 
     def insert_conflict(self, c: ConflictDeclaration) -> ConflictDeclaration:
         """Store a declaration of conflict of interest."""
@@ -200,8 +186,8 @@ class CaseworkRows:
             clauses.append("user = ?")
             params.append(user)
         where = " AND ".join(clauses) or "1"
-        return [build(ConflictDeclaration, r) for r in rows(
-            self.conn, f"SELECT * FROM conflicts WHERE {where} ORDER BY id", params)]
+        return objects(self.conn, ConflictDeclaration, f"SELECT * FROM conflicts WHERE {where} ORDER BY id",
+                       params)
 
     def insert_document(self, doc: Document, content: bytes | None = None) -> Document:
         """Store a document (its content once per SHA-256) and audit what it is, not its bytes."""
@@ -270,8 +256,4 @@ class CaseworkRows:
         where, params = "collaboration_id = ?", [collab_id]
         if kind:
             where, params = where + " AND kind = ?", [*params, kind]
-        out = []
-        for r in rows(self.conn, f"SELECT * FROM records WHERE {where} ORDER BY id", params):
-            r["data"] = json.loads(r["data"] or "{}")
-            out.append(build(Record, r))
-        return out
+        return objects(self.conn, Record, f"SELECT * FROM records WHERE {where} ORDER BY id", params)

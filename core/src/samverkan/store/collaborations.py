@@ -6,13 +6,13 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
-from samverkan.domain.errors import NotFound, StaleUpdate, ValidationError
+from samverkan.domain.errors import NotFound, StaleUpdate, StateChanged, ValidationError
 from samverkan.domain.model import Collaboration, copy_with
 from samverkan.domain.query import CollabQuery
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
 from samverkan.store import sql
-from samverkan.store.sql import build, insert, plain, row_fields, row_of, rows
+from samverkan.store.sql import build, insert, maker, plain, row_fields, row_of, rows
 
 #: the parts of a CollabState that can be read (besides the collaboration itself)
 STATE_PARTS = frozenset({"organisations", "answers", "decision", "agreement", "contributions",
@@ -25,6 +25,13 @@ COLLAB_SORTS = {
 
 #: the record a versioned table holds, as a refusal message names it
 _ENTITIES = {"organisations": msg("organisation"), "collaborations": msg("collaboration")}
+
+
+_ONE_COLLABORATION = (
+    "SELECT c.*, (SELECT group_concat(organisation_id) FROM ("
+    " SELECT organisation_id FROM collaboration_organisations"
+    " WHERE collaboration_id = c.id ORDER BY organisation_id)) AS _org_ids"
+    " FROM collaborations c WHERE c.id = ?")
 
 
 def fts_query(text: str) -> str:
@@ -52,7 +59,15 @@ class CollaborationRows:
         row = row_of(collab, skip=("organisation_ids",) if collab.id else ("id", "organisation_ids"))
         row["created_at"] = row["updated_at"] = sql.now()
         row["org_names"] = ", ".join(o.name for o in orgs)
-        collab.id = insert(self.conn, "collaborations", row)
+        try:
+            collab.id = insert(self.conn, "collaborations", row)
+        except sqlite3.IntegrityError:
+            taken = collab.id is not None and self.conn.execute(
+                "SELECT 1 FROM collaborations WHERE id = ?", [collab.id]).fetchone()
+            if not taken:
+                raise
+            # another session registered one since the id was read: judge again
+            raise StateChanged(msg("collaboration {id} was registered meanwhile", id=collab.id)) from None
         collab.created_at = row["created_at"]
         self.conn.executemany(
             "INSERT INTO collaboration_organisations (collaboration_id, organisation_id) VALUES (?, ?)",
@@ -60,34 +75,23 @@ class CollaborationRows:
         self.audit("collaboration.create", "collaboration", collab.id, None, row_of(collab))
         return collab
 
-    def reserve_collaboration_id(self, actor: str, origin: str = "") -> int:
-        """Reserve the id of a collaboration about to be registered (its own short write).
+    def next_collaboration_id(self) -> int:
+        """The id the next registered collaboration will most likely get (a read, no lock).
 
-        Lets the notifications that name the new collaboration be rendered before the
-        registration takes the write lock. An id whose registration then fails is
-        not reused; ids stay unique and increasing.
+        Registration renders its notifications, which name the new collaboration, before
+        it takes the write lock; :meth:`insert_collaboration` then claims this id and
+        refuses with :class:`StateChanged` if another session took it meanwhile.
         """
-        with self.transaction(actor, origin):
-            reserved = self.conn.execute(
-                "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta"
-                " WHERE key = 'reserved_collaboration_id'), 0),"
-                " coalesce((SELECT max(id) FROM collaborations), 0)) + 1").fetchone()[0]
-            self.conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('reserved_collaboration_id', ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(reserved)])
-        return reserved
+        return self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM collaborations").fetchone()[0]
 
     def get_collaboration(self, collab_id: int) -> Collaboration:
         """The collaboration with ``collab_id``, with its organisation ids (one query)."""
-        found = rows(self.conn, "SELECT c.*, (SELECT group_concat(organisation_id) FROM ("
-                     " SELECT organisation_id FROM collaboration_organisations"
-                     " WHERE collaboration_id = c.id ORDER BY organisation_id)) AS _org_ids"
-                     " FROM collaborations c WHERE c.id = ?", [collab_id])
-        if not found:
+        cur = self.conn.execute(_ONE_COLLABORATION, [collab_id])
+        found = cur.fetchone()
+        if found is None:
             raise NotFound(msg("no collaboration with id {id}", id=collab_id))
-        data = found[0]
-        ids = data.pop("_org_ids") or ""
-        return collab_from_row(data, [int(i) for i in str(ids).split(",") if i])
+        ids = found[-1] or ""  # the last column: the organisations' ids
+        return maker(Collaboration, cur)(found, {"organisation_ids": [int(i) for i in str(ids).split(",") if i]})
 
     def load_state(self, collab_id: int, parts: frozenset[str] | None = None) -> CollabState:
         """Everything stored about one collaboration, in a fixed number of queries.

@@ -11,7 +11,7 @@ from samverkan.domain.errors import NotFound, ValidationError
 from samverkan.domain.model import Organisation
 from samverkan.i18n import msg
 from samverkan.store import sql
-from samverkan.store.sql import build, insert, plain, row_of, rows
+from samverkan.store.sql import build, insert, objects, plain, row_of, rows
 
 _ORG_COLUMNS = "id, name, orgnr, legal_form, contact, is_example, version"
 
@@ -61,8 +61,8 @@ class OrganisationRows:
         if not org_ids:
             return []
         marks = ", ".join("?" * len(org_ids))
-        by_id = {r["id"]: org_from_row(r) for r in rows(
-            self.conn, f"SELECT {_ORG_COLUMNS} FROM organisations WHERE id IN ({marks})", org_ids)}
+        by_id = {o.id: o for o in objects(
+            self.conn, Organisation, f"SELECT {_ORG_COLUMNS} FROM organisations WHERE id IN ({marks})", org_ids)}
         missing = [i for i in org_ids if i not in by_id]
         if missing:
             raise NotFound(msg("no organisation with id {id}", id=missing[0]))
@@ -70,8 +70,9 @@ class OrganisationRows:
 
     def find_organisation(self, orgnr: str) -> Organisation | None:
         """The organisation registered under ``orgnr`` (formatted NNNNNN-NNNN), if any."""
-        found = rows(self.conn, f"SELECT {_ORG_COLUMNS} FROM organisations WHERE orgnr = ?", [orgnr])
-        return org_from_row(found[0]) if found else None
+        found = objects(self.conn, Organisation, f"SELECT {_ORG_COLUMNS} FROM organisations WHERE orgnr = ?",
+                        [orgnr])
+        return found[0] if found else None
 
     def registered_orgnrs(self, orgnrs: list[str]) -> set[str]:
         """Which of ``orgnrs`` are registered already (one query)."""

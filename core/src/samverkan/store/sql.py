@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, fields
@@ -39,27 +40,92 @@ def row_of(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     Read field by field rather than with ``dataclasses.asdict``, which deep-copies every
     value first; nested data (a dict of sections, a list of ids) becomes JSON text here.
     """
-    return {f.name: plain(getattr(obj, f.name)) for f in fields(obj) if f.name not in skip}
+    return _row_plan(type(obj), skip)(obj)
 
 
 def _converter(annotation: str) -> Any:
+    """How a stored value of a field declared as ``annotation`` converts back (None: as is)."""
     if "dt.date" in annotation:
-        return lambda v: dt.date.fromisoformat(v) if v else None
+        return _date_or_none
     if annotation == "bool":
-        return bool
+        return _bool_or_none
+    if annotation.startswith("dict["):
+        return _json_table
     return None
 
 
+def _date_or_none(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _bool_or_none(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _json_table(value: Any) -> Any:
+    return json.loads(value) if value else {}
+
+
+#: field types whose stored form is the value itself (no :func:`plain` needed)
+_PLAIN_TYPES = ("int", "str", "float", "int | None", "str | None", "float | None")
+
+
 @functools.cache
-def _plan(cls: type) -> tuple[tuple[str, Any, Any, bool], ...]:
-    """Per field of ``cls``: its name, how a stored value converts, its default, and
-    whether that default is a factory."""
-    plan = []
+def _row_plan(cls: type, skip: tuple[str, ...]) -> Any:
+    """A compiled ``obj -> row`` function for ``cls`` (see :func:`_compile`).
+
+    Fields declared as plain text or numbers are read as they are; the rest (dates,
+    booleans, money, nested data) go through :func:`plain`.
+    """
+    parts = []
     for f in fields(cls):
-        factory = f.default is MISSING and f.default_factory is not MISSING
-        default = f.default_factory if factory else f.default
-        plan.append((f.name, _converter(str(f.type)), default, factory))
-    return tuple(plan)
+        if f.name in skip:
+            continue
+        read = f"obj.{f.name}"
+        parts.append(f"{f.name!r}: {read if str(f.type) in _PLAIN_TYPES else f'plain({read})'}")
+    return _compile(f"def to_row(obj):\n    return {{{', '.join(parts)}}}", "to_row", plain=plain)
+
+
+@functools.cache
+def _build_plan(cls: type, columns: tuple[str, ...]) -> Any:
+    """A compiled ``(row tuple, extra) -> instance`` function for ``cls`` and a query's
+    ``columns`` (extra columns ignored; missing ones take the field's default)."""
+    env: dict[str, Any] = {"new": object.__new__, "cls": cls, "_missing": functools.partial(_missing, cls)}
+    items = []
+    for n, f in enumerate(fields(cls)):
+        name = f.name
+        if name in columns:
+            value = f"t[{columns.index(name)}]"
+            convert = _converter(str(f.type))
+            if convert is not None:
+                env[f"c{n}"] = convert
+                value = f"c{n}({value})"
+        elif f.default is not MISSING:
+            env[f"d{n}"] = f.default
+            value = f"d{n}"
+        elif f.default_factory is not MISSING:
+            env[f"d{n}"] = f.default_factory
+            value = f"d{n}()"
+        else:
+            value = f"extra[{name!r}] if {name!r} in extra else _missing({name!r})"
+        items.append(f"{name!r}: {value}")
+    # extra values (e.g. a collaboration's organisation ids) replace what the row holds
+    body = (f"def make(t, extra):\n    o = new(cls)\n    d = o.__dict__\n"
+            f"    d.update({{{', '.join(items)}}})\n    if extra:\n        d.update(extra)\n    return o")
+    return _compile(body, "make", **env)
+
+
+def _missing(cls: type, name: str) -> Any:
+    raise TypeError(f"{cls.__name__}: the stored row has no {name!r}")
+
+
+def _compile(source: str, name: str, **env: Any) -> Any:
+    # Generated once per class (as dataclasses and attrs generate __init__): reading a
+    # collaboration's state builds dozens of objects per command, and a loop over the
+    # fields per object was most of a read's time.
+    namespace: dict[str, Any] = dict(env)
+    exec(source, namespace)  # noqa: S102 - the source is built from field names only
+    return namespace[name]
 
 
 def row_fields(obj: Any) -> dict[str, Any]:
@@ -75,19 +141,21 @@ def build(cls: type, row: Mapping[str, Any], **extra: Any) -> Any:
     (text cleaning, organisation numbers, dates) were most of a read's time. Dates and
     booleans are converted back from how SQLite stores them.
     """
-    obj = cls.__new__(cls)
-    values = obj.__dict__
-    for name, convert, default, factory in _plan(cls):
-        if name in extra:
-            values[name] = extra[name]
-        elif name in row:
-            value = row[name]
-            values[name] = convert(value) if convert is not None and value is not None else value
-        elif default is MISSING:
-            raise TypeError(f"{cls.__name__}: the stored row has no {name!r}")
-        else:
-            values[name] = default() if factory else default
-    return obj
+    return _build_plan(cls, tuple(row))(tuple(row.values()), extra)
+
+
+def maker(cls: type, cursor: sqlite3.Cursor) -> Any:
+    """The compiled ``(row tuple, extra) -> cls`` builder for ``cursor``'s columns."""
+    return _build_plan(cls, tuple(d[0] for d in cursor.description))
+
+
+def objects(conn: sqlite3.Connection, cls: type, sql: str, params: Iterable[Any] = (),
+            **extra: Any) -> list[Any]:
+    """The result of ``sql`` as instances of the dataclass ``cls`` (see :func:`build`),
+    built straight from the result tuples."""
+    cur = conn.execute(sql, list(params))
+    make = maker(cls, cur)
+    return [make(t, extra) for t in cur.fetchall()]
 
 
 def rows(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
