@@ -80,7 +80,21 @@ def timed(label: str, n: int, body: Callable[[int], object], profile: bool) -> f
 # -- (a) through the services -----------------------------------------------------------
 
 
-def bench_services(path: Path, n: int, profile: str | None) -> dict[str, float]:
+def statements(s: object, write: Callable[[], object]) -> int:
+    """How many SQL statements ``write`` runs on the session's connection (triggers' inner
+    statements, which the trace reports as comments, not counted)."""
+    seen: list[str] = []
+    conn = s.store.conn  # type: ignore[attr-defined]
+    conn.set_trace_callback(seen.append)
+    try:
+        write()
+    finally:
+        conn.set_trace_callback(None)
+    return sum(1 for sql in seen if not sql.startswith("--"))
+
+
+def bench_services(path: Path, n: int, profile: str | None,
+                   counts: dict[str, int] | None = None) -> dict[str, float]:
     from samverkan.services import Services
 
     s = Services.open(path, ACTOR, ORIGIN)
@@ -101,6 +115,17 @@ def bench_services(path: Path, n: int, profile: str | None) -> dict[str, float]:
         "organisation", n,
         lambda i: org_ids.append(s.register_organisation(f"Förening {i + 1}", numbers[i]).id),
         profile == "organisation")
+    counts = {} if counts is None else counts
+    extra = s.register_organisation("Räknad förening", orgnr(999_998))
+    counts["organisation"] = statements(s, lambda: s.register_organisation("Räknad 2", orgnr(999_997)))
+    counted = s.register_initiative("Räknad", "informal", [extra.id])
+    counts["initiative"] = statements(s, lambda: s.register_initiative("Räknad 2", "informal", [extra.id]))
+    counts["answer"] = statements(s, lambda: s.answer_check(counted.id, first.id, "met", note))
+    s.advance(counted.id, "preparation")
+    for item in checks[1:]:
+        s.answer_check(counted.id, item.id, "met", note)
+    counts["decide"] = statements(s, lambda: s.decide(counted.id, "start", "Samverkan möter ett behov.",
+                                                     "Alternativ prövade."))
     collab_ids: list[int] = []
     rates["initiative"] = timed(
         "initiative", n,
@@ -237,22 +262,24 @@ def main() -> None:
                 p.unlink()
         print(f"samverkan write benchmark: n={args.n}, Python {sys.version.split()[0]}, "
               f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPU(s), files in {work}")
-        rates = bench_services(work / "services.db", args.n, args.profile)
+        counts: dict[str, int] = {}
+        rates = bench_services(work / "services.db", args.n, args.profile, counts)
         # three rounds on fresh files, the median: 1,000 raw writes take ~0.1 s, so one
         # round is at the mercy of whatever else the machine does meanwhile
         raws = sorted(bench_raw(work / f"raw{r}.db", args.n) for r in range(3))
         raw = raws[1]
 
-        print(f"\n{'kind':<14}{'writes/s':>10}{'ms/write':>10}{'of raw':>9}  target ≥ {RATIO_TARGET:.0%}")
-        print(f"{'raw sqlite3':<14}{raw:>10.0f}{1000 / raw:>10.3f}{'100%':>9}  "
+        print(f"\n{'kind':<14}{'writes/s':>10}{'ms/write':>10}{'of raw':>9}{'SQL':>5}  target ≥ {RATIO_TARGET:.0%}")
+        print(f"{'raw sqlite3':<14}{raw:>10.0f}{1000 / raw:>10.3f}{'100%':>9}{5:>5}  "
               f"(median of 3 rounds: {' '.join(f'{r:.0f}' for r in raws)})")
         missed = []
         for kind in KINDS:
             ratio = rates[kind] / raw
             ok = ratio >= RATIO_TARGET
             missed += [] if ok else [kind]
-            print(f"{kind:<14}{rates[kind]:>10.0f}{1000 / rates[kind]:>10.3f}{ratio:>9.0%}  "
-                  f"{'ok' if ok else 'MISSED'}")
+            print(f"{kind:<14}{rates[kind]:>10.0f}{1000 / rates[kind]:>10.3f}{ratio:>9.0%}"
+                  f"{counts[kind]:>5}  {'ok' if ok else 'MISSED'}")
+        print("  (SQL: statements one write runs, BEGIN and COMMIT included; the raw baseline runs 5)")
 
         holds, walls = bench_cli(work, args.cli_runs)
         med, peak = statistics.median(holds), max(holds)
