@@ -135,7 +135,7 @@ def test_hook_register_reports(s, cli, testby):
     table = s.report("by-stage")
     assert table.rows == [{"stage": "active", "count": 1}, {"stage": "initiative", "count": 1}]
     assert table.totals == {"stage": "Summa", "count": 2}
-    with pytest.raises(NotFound, match="no report 'nope'; available: by-stage"):
+    with pytest.raises(NotFound, match="no report 'nope'; available: by-stage, audit-links, .*"):
         s.report("nope")
     cli("init", "--municipality", "testby")
     out = cli("report", "by-stage", "--format", "csv").output

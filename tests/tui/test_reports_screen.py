@@ -277,7 +277,7 @@ def _no_reports_plugin() -> ModuleType:
     return plugin
 
 
-async def test_a_municipality_without_reports_says_so(make_app, registry):
+async def test_a_municipality_without_reports_of_its_own_has_the_audit_reports_in_swedish(make_app, registry):
     assert registry.add(_no_reports_plugin(), "tomby").ok
     app = make_app("tomby")
     async with app.run_test(size=SIZE) as pilot:
@@ -285,11 +285,18 @@ async def test_a_municipality_without_reports_says_so(make_app, registry):
         await pilot.press("r")
         await settle(pilot)
         assert screen_name(app) == "ReportsScreen"
-        assert "Tomby kommun har inga rapporter." in screen_text(app)
-        await pilot.press("enter")  # nothing to build
+        text = screen_text(app)
+        # the core's audit reports, named through its catalogue (never in English here)
+        assert "Samhällsutmaning och politisk koppling inte dokumenterade" in text
+        assert "Societal challenge" not in text
+        await pilot.press("enter")  # builds the first of them
         await settle(pilot)
-        assert screen_name(app) == "ReportsScreen"
-        await pilot.press("escape")
+        assert screen_name(app) == "ReportScreen"
+        text = screen_text(app)
+        assert "En koppling till politiskt program räknas" in text  # its note, in Swedish
+        headings = [str(c.label) for c in app.screen.query_one("#report-table-0").columns.values()]
+        assert headings == ["Nr", "Benämning", "Form", "Enhet", "Steg", "Inte dokumenterat"]
+        await pilot.press("escape", "escape")
         await settle(pilot)
         assert screen_name(app) == "CollaborationsScreen"
 

@@ -31,7 +31,7 @@ COMMANDS = {
     "org": "samverkan.cli.org:org_group",
     "collab": "samverkan.cli.collab:collab_group",
     "rules": "samverkan.cli.rules:rules_group",
-    "report": "samverkan.cli.rules:report_cmd",
+    "report": "samverkan.cli.reports:report_cmd",
     "admin": "samverkan.cli.users:admin_group",
 }
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from samverkan.cli.context import AppContext, echo_json, pass_app
-from samverkan.cli.output import render_report
+from samverkan.cli.context import echo_json
 
 
 @click.group("rules")
@@ -37,16 +36,6 @@ def rules_show(key: str, fmt: str) -> None:
     for it in items:
         forms = f" [{', '.join(it['forms'])}]" if it["forms"] else ""
         click.echo(f"{it['id']} ({it['kind']}: {it['topic']}){forms}\n  {it['text']}\n  källa: {it['source']}")
-
-
-@click.command("report")
-@click.argument("key")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "csv", "json"]),
-              default="text", show_default=True)
-@pass_app
-def report_cmd(app: AppContext, key: str, fmt: str) -> None:
-    """Build the municipality's report KEY (e.g. value-table)."""
-    click.echo(render_report(app.services.report(key), fmt), nl=False)
 
 
 STATUS_LABELS = {"same": "samma", "different": "olika", "only_a": "bara A", "only_b": "bara B",

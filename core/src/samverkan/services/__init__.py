@@ -11,6 +11,8 @@ the acting user, the municipality's plugin view and the declared permissions, se
 - :mod:`.contributions` — each party's money and kind, line by line
 - :mod:`.documents` — the case's files and records-system references
 - :mod:`.transitions` — check, advance, decide, end
+- :mod:`.oversight` — the auditors' reports, one collaboration's record, the portfolio overview
+- :mod:`.exports` — reports and records as Excel, CSV and PDF files
 - :mod:`.admin` — users, municipality, audit log, backups, outbox, reports
 - :mod:`.demo` — demo data
 """
@@ -25,13 +27,14 @@ from samverkan.services.contributions import ContributionUseCases
 from samverkan.services.demo import DemoUseCases
 from samverkan.services.documents import DocumentUseCases
 from samverkan.services.exchange import ExchangeUseCases
+from samverkan.services.exports import ExportUseCases
 from samverkan.services.organisations import OrganisationUseCases
 from samverkan.services.session import Permission, Session, use_case
 from samverkan.services.transitions import ConfirmationNeeded, TransitionUseCases
 
 
 class Services(TransitionUseCases, ContributionUseCases, DocumentUseCases, OrganisationUseCases,
-               ExchangeUseCases, AdminUseCases, DemoUseCases):
+               ExchangeUseCases, ExportUseCases, AdminUseCases, DemoUseCases):
     """Every use case, bound to one database, one municipality and one acting user."""
 
 

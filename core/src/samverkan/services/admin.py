@@ -121,16 +121,25 @@ class AdminUseCases(Session):
 
     @use_case("read")
     def reports(self) -> dict[str, Report]:
-        """The reports the municipality's plugin offers, by key."""
-        return self.view.reports()
+        """The reports on offer, by key: the municipality plugin's own, then the core's
+        audit reports (the same in every municipality, see :mod:`.oversight`)."""
+        from samverkan.services.oversight import AUDIT_REPORTS
+
+        core = {key: Report(key, title, description, lambda _reads, k=key: self._audit_report(k))
+                for key, (title, description) in AUDIT_REPORTS.items()}
+        return {**self.view.reports(), **core}
 
     @use_case("read")
     def report(self, key: str) -> ReportTable:
-        """Build the municipality's report ``key``."""
+        """Build the report ``key``: one of the core's audit reports or the municipality's."""
+        from samverkan.services.oversight import AUDIT_REPORTS
+
+        if key in AUDIT_REPORTS:
+            return self._audit_report(key)
         reports = self.view.reports()
         if key not in reports:
             raise NotFound(msg("no report {key!r}; available: {reports}",
-                               key=key, reports=", ".join(reports) or msg("none")))
+                               key=key, reports=", ".join([*reports, *AUDIT_REPORTS])))
         try:
             # a report reads: it is given the session's reads only
             return reports[key].build(ReadOnlySession(self))

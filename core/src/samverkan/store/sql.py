@@ -158,9 +158,11 @@ def objects(conn: sqlite3.Connection, cls: type, sql: str, params: Iterable[Any]
     return [make(t, extra) for t in cur.fetchall()]
 
 
-def rows(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    """The result of ``sql`` as dicts keyed by column name."""
-    cur = conn.execute(sql, list(params))
+def rows(conn: sqlite3.Connection, sql: str,
+         params: Iterable[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
+    """The result of ``sql`` as dicts keyed by column name (``params`` positional, or
+    named in a mapping)."""
+    cur = conn.execute(sql, params if isinstance(params, Mapping) else list(params))
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 

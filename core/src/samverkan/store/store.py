@@ -33,6 +33,7 @@ from samverkan.store.collaborations import COLLAB_SORTS, CollaborationRows, fts_
 from samverkan.store.connection import connect
 from samverkan.store.migrations import SET_NAME, STEPS, migration_set
 from samverkan.store.organisations import OrganisationRows
+from samverkan.store.oversight import OversightRows
 from samverkan.store.people import PeopleRows
 from samverkan.store.sql import insert, upsert
 
@@ -43,7 +44,7 @@ WRITE_WAIT_TIMEOUTS = 6
 __all__ = ["COLLAB_SORTS", "Store", "fts_query"]
 
 
-class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows):
+class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, OversightRows):
     """One SQLite file holding organisations, collaborations and their audit log."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):

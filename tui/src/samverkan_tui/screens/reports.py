@@ -84,6 +84,19 @@ def fit(heading: str, least: int, most: int) -> int:
     return most
 
 
+def localised(table: ReportTable) -> ReportTable:
+    """``table`` with the core's texts in the interface language (its audit reports speak
+    through the core's message catalogue; a plugin's texts and data pass as they are)."""
+    def text(value: Any) -> Any:
+        return core_text(value) if isinstance(value, str) else value
+
+    return ReportTable(
+        text(table.title), [(k, text(h)) for k, h in table.columns],
+        [{k: text(v) for k, v in row.items()} for row in table.rows],
+        totals={k: text(v) for k, v in table.totals.items()}, notes=[text(n) for n in table.notes],
+        sections=[localised(s) for s in table.sections])
+
+
 def column_widths(table: ReportTable) -> dict[str, int]:
     """A width per column: figures in full, headings wrapped, long texts cut (80 columns show the figures)."""
     numbers = numeric_columns(table)
@@ -162,10 +175,10 @@ class ReportsScreen(BaseScreen):
         for i, (key, report) in enumerate(self.reports.items()):
             if i:
                 options.add_option(None)  # a separator line between reports
-            prompt = Text(report.title, style="bold")
+            prompt = Text(core_text(report.title), style="bold")
             if report.description:
                 prompt.append("\n")
-                prompt.append(" ".join(report.description.split()), style="dim")
+                prompt.append(" ".join(core_text(report.description).split()), style="dim")
             options.add_option(Option(prompt, id=key))
         status = self.query_one("#status", Label)
         if self.reports:
@@ -219,7 +232,7 @@ class ReportScreen(BaseScreen):
         self.building = False
 
     def compose(self) -> ComposeResult:
-        yield AppHeader(self.report.title)
+        yield AppHeader(core_text(self.report.title))
         yield Label("", id="status")
         yield LoadingIndicator(id="report-loading")
         yield Vertical(id="report-body")
@@ -242,7 +255,7 @@ class ReportScreen(BaseScreen):
         """Build the report in a thread worker; the loading indicator shows meanwhile."""
         self.building = True
         self.query_one("#report-loading").display = True
-        self.set_status(_("Bygger rapporten {name} …").format(name=self.report.title))
+        self.set_status(_("Bygger rapporten {name} …").format(name=core_text(self.report.title)))
         services, key = self.services, self.report.key
         self.run_db(lambda: services.report(key), self.built, self.failed, group="report", exclusive=True)
 
@@ -264,6 +277,7 @@ class ReportScreen(BaseScreen):
         if not self.is_attached:  # left before the build finished
             return
         self._done_building()
+        table = localised(table)
         self.tables = [table, *table.sections]
         body = self.query_one("#report-body", Vertical)
         body.mount_all(self.part(i, t) for i, t in enumerate(self.tables))
@@ -310,7 +324,7 @@ class ReportScreen(BaseScreen):
         self.refresh_bindings()
         table = self.tables[self.current]
         self.query_one(f"#report-table-{self.current}", DataTable).focus()
-        parts = [table.title or self.report.title]
+        parts = [table.title or core_text(self.report.title)]
         if len(self.tables) > 1:
             parts.append(_("tabell {i} av {n} (t byter)").format(i=self.current + 1, n=len(self.tables)))
         parts.append(_("rader: {n}").format(n=len(table.rows)))

@@ -1,0 +1,119 @@
+"""Use cases that write files officers hand on: a report as Excel, CSV or PDF, and a
+collaboration's decision record (beslutsunderlag) as PDF.
+
+The data is read first (the report is built, the state loaded), then the file is
+written next to its destination and moved into place once complete, so a failed export
+leaves any earlier file as it was. No transaction is open meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from samverkan.domain.errors import ValidationError
+from samverkan.domain.rules import ReportTable
+from samverkan.domain.state import CollabState
+from samverkan.export import Text, tables_of
+from samverkan.i18n import msg
+from samverkan.services.oversight import OversightUseCases
+from samverkan.services.session import use_case
+
+#: file formats of a report export, by the suffix that chooses them
+REPORT_FORMATS = {".xlsx": "xlsx", ".pdf": "pdf", ".csv": "csv"}
+FORMAT_NAMES = ("xlsx", "pdf", "csv", "csv-excel")
+
+
+def report_format(path: str | Path, fmt: str | None) -> str:
+    """The format to write ``path`` in: ``fmt`` if given, else from its suffix."""
+    chosen = fmt or REPORT_FORMATS.get(Path(path).suffix.lower())
+    if chosen not in FORMAT_NAMES:
+        raise ValidationError(msg("cannot tell the format of {path}; give --format, one of: {allowed}",
+                                  path=path, allowed=", ".join(FORMAT_NAMES)), "format")
+    return chosen
+
+
+def write_atomically(path: str | Path, write: Callable[[Path], Any]) -> Any:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then move it into place."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise ValidationError(msg("{path}: cannot be written ({error})", path=path,
+                                  error=exc.strerror or exc), "file") from None
+    try:
+        result = write(Path(tmp))
+        mask = os.umask(0o022)  # the mode a plain open() would have given it
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ValidationError(msg("{path}: cannot be written ({error})", path=path,
+                                      error=exc.strerror or exc), "file") from None
+        raise
+    return result
+
+
+def write_table(table: ReportTable, path: str | Path, fmt: str, text: Text = str, *,
+                footer: str = "") -> list[Path]:
+    """Write ``table`` (with its sections) to ``path`` as ``fmt``; the files written.
+
+    A workbook holds every table as a sheet and a PDF every table in turn; CSV holds
+    one table per file, so the sections go to ``NAME-2.csv``, ``NAME-3.csv`` … beside it.
+    """
+    from samverkan.export.csv_file import render_csv
+
+    path = Path(path)
+    if fmt == "xlsx":
+        from samverkan.export.workbook import write_workbook
+
+        write_atomically(path, lambda tmp: write_workbook(tables_of(table), tmp, text))
+        return [path]
+    if fmt == "pdf":
+        from samverkan.export.document import write_document
+
+        write_atomically(path, lambda tmp: write_document(table, tmp, text, footer=text(footer) if footer else ""))
+        return [path]
+    written = []
+    for n, t in enumerate(tables_of(table), 1):
+        target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        content = render_csv(t, text, excel=fmt == "csv-excel")
+        write_atomically(target, lambda tmp, c=content: tmp.write_text(c, encoding="utf-8", newline=""))
+        written.append(target)
+    return written
+
+
+class ExportUseCases(OversightUseCases):
+    """Exports (mixed into :class:`samverkan.services.Services`)."""
+
+    @use_case("read")
+    def export_report(self, key: str, path: str | Path, fmt: str | None = None,
+                      text: Text = str) -> list[Path]:
+        """Write the report ``key`` to ``path`` (xlsx, pdf, csv or csv-excel; from the
+        suffix when ``fmt`` is None); the files written."""
+        chosen = report_format(path, fmt)
+        return write_table(self.report(key), path, chosen, text, footer=self._printed())
+
+    @use_case("read", on="collaboration")
+    def export_record(self, state: CollabState, path: str | Path, fmt: str | None = None,
+                      text: Text = str) -> list[Path]:
+        """Write one collaboration's full record (the decision record, beslutsunderlag) to
+        ``path``: every fact, the form questionnaire's answers, the checklist, the decision
+        with its considerations, the findings confirmed at each transition with their rules
+        and sources, the agreement, and the audit head hash at the time of printing."""
+        from samverkan.services.records_view import collaboration_record
+
+        chosen = report_format(path, fmt)
+        return write_table(collaboration_record(self, state), path, chosen, text, footer=self._printed())
+
+    def _printed(self) -> str:
+        """The footer of a printed document: the date and the audit log's head then."""
+        count, head = self.store.audit_head()
+        return msg("Printed {date} · audit log {count} events, head {head}",
+                   date=self.today.isoformat(), count=count, head=head)
