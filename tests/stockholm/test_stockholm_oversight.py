@@ -140,3 +140,21 @@ def test_the_decision_record_pdf_holds_the_findings_considerations_and_head_hash
     _, head = s.store.audit_head()
     assert head[:16] in flat.replace(" ", "")  # the footer's head hash (it may wrap)
     assert "Språkträning" not in flat and "Förening" in flat  # this collaboration's own facts
+
+
+def test_list_exports_write_real_workbooks_and_excel_csv(walk, audited, cli, tmp_path):
+    db = walk.s.database
+    book = tmp_path / "samverkan.xlsx"
+    done = cli("collab", "export", "-o", str(book), db_path=db)
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    assert [c.value for c in sheet[3]][:4] == ["id", "title", "form", "stage"]
+    ids = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert sorted(ids) == sorted(audited.values()) and all(isinstance(i, int) for i in ids)
+    sheet_csv = tmp_path / "organisationer.csv"
+    assert cli("org", "export", "--format", "csv-excel", "-o", str(sheet_csv), db_path=db).exit_code == 0
+    raw = sheet_csv.read_bytes()
+    assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw
+    with sheet_csv.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0][:3] == ["id", "name", "orgnr"] and rows[1][1] == "Förening 1"

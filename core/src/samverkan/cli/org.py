@@ -12,7 +12,7 @@ import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app
 from samverkan.cli.output import text_table
-from samverkan.services.transfer import FORMATS
+from samverkan.services.transfer import EXPORT_FORMATS, FORMATS
 
 
 @click.group("org")
@@ -104,8 +104,10 @@ def export_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every ``export`` command shares: ``--format`` and ``-o/--output``."""
     func = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                         help="Write to this file (replaced only once complete); default stdout.")(func)
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                        help="csv or json (default: from the output file's suffix, else csv).")(func)
+    return click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
+                        help="csv or json (what `org import` reads back), xlsx (an Excel workbook) or "
+                             "csv-excel (semicolons, UTF-8 with BOM, as a Swedish Excel opens it); "
+                             "default: from the output file's suffix, else csv.")(func)
 
 
 def write_export(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str | None,
@@ -114,6 +116,15 @@ def write_export(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: s
     from samverkan.services.transfer import export_to_file, guess_format, write_rows
 
     fmt = fmt or (guess_format(output) if output else "csv")
+    if output is None and fmt == "xlsx":
+        raise click.UsageError("--format xlsx writes a file: give -o FILE")
+    if output is None and fmt == "csv-excel":
+        from samverkan.domain.rules import ReportTable
+        from samverkan.export.csv_file import render_csv
+
+        listed = [dict(r) for r in rows]
+        click.echo(render_csv(ReportTable("", [(f, f) for f in fields], listed), excel=True), nl=False)
+        return
     if output is None:
         write_rows(rows, fields, fmt, sys.stdout)
         return

@@ -36,6 +36,9 @@ from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
 
 FORMATS = ("csv", "json")
+#: what an export can also be written as (not read back by an import): an Excel
+#: workbook, and CSV as a Swedish Excel opens it (semicolons, UTF-8 with BOM)
+EXPORT_FORMATS = (*FORMATS, "xlsx", "csv-excel")
 
 #: The columns an organisation row may give, in file order.
 ORG_FIELDS = ("name", "orgnr", "legal_form", "contact")
@@ -105,8 +108,8 @@ class ImportResult:
 
 
 def guess_format(path: str | Path) -> str:
-    """``json`` for a ``.json`` file, else ``csv``."""
-    return "json" if Path(path).suffix.lower() == ".json" else "csv"
+    """``json`` for a ``.json`` file, ``xlsx`` for a workbook, else ``csv``."""
+    return {".json": "json", ".xlsx": "xlsx"}.get(Path(path).suffix.lower(), "csv")
 
 
 def read_organisations(path: str | Path, fmt: str | None = None) -> list[InputRow]:
@@ -343,9 +346,20 @@ def write_rows(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: st
 
 def export_to_file(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str,
                    path: str | Path) -> int:
-    """Write an export to ``path`` atomically: a failure leaves any earlier file as it was."""
+    """Write an export to ``path`` atomically: a failure leaves any earlier file as it was.
+
+    ``xlsx`` and ``csv-excel`` write one table with the fields as its header row (see
+    :mod:`samverkan.export`); ``csv`` and ``json`` write what ``org import`` reads back.
+    """
     import tempfile  # only exports need it; services (and the TUI's start-up) import this module
 
+    if fmt in ("xlsx", "csv-excel"):
+        from samverkan.domain.rules import ReportTable
+        from samverkan.services.exports import write_table
+
+        listed = [dict(r) for r in rows]
+        write_table(ReportTable(Path(path).stem, [(f, f) for f in fields], listed), path, fmt)
+        return len(listed)
     path = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
