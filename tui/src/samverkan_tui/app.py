@@ -118,6 +118,7 @@ class SamverkanApp(App):
             ("audit", _("Granskningslogg"), _("Alla ändringar, skrivskyddat")),
             ("compare", _("Jämför kommuner"), _("Två kommuners regler sida vid sida")),
             ("reports", _("Rapporter"), _("Kommunens rapporter, t.ex. värdetabell och uppföljningar")),
+            ("overview", _("Översikt"), _("Hela portföljen: antal, pengar, uppföljningar, beslut")),
             ("new_collaboration", _("Ny samverkan"), _("Registrera ett initiativ")),
             ("new_organisation", _("Ny organisation"), _("Registrera en organisation")),
             ("import_organisations", _("Importera organisationer"), _("Från en CSV- eller JSON-fil")),
@@ -145,6 +146,11 @@ class SamverkanApp(App):
             from samverkan_tui.screens.audit import AuditScreen
 
             self.push_screen(AuditScreen(**kwargs))
+        elif where == "overview":
+            from samverkan_tui.screens.overview import OverviewScreen
+
+            if not isinstance(self.screen, OverviewScreen):
+                self.push_screen(OverviewScreen())
         elif where == "reports":
             from samverkan_tui.screens.reports import ReportsScreen
 

@@ -96,7 +96,8 @@ class OversightRows:
 
     def portfolio(self) -> dict[str, list[dict[str, Any]]]:
         """The portfolio in aggregates: collaborations per form and stage, per unit, per
-        year registered, and the yearly money per form (municipality and partners)."""
+        year registered, agreements per year they started, and the yearly money per form
+        of what runs now (municipality and partners)."""
         out = {
             "form_stage": rows(self.conn, "SELECT form, stage, count(*) AS n FROM collaborations"
                                           " GROUP BY form, stage ORDER BY form, stage"),
@@ -105,10 +106,13 @@ class OversightRows:
                                     " GROUP BY 1 ORDER BY n DESC, unit"),
             "year": rows(self.conn, "SELECT substr(created_at, 1, 4) AS year, count(*) AS n"
                                     " FROM collaborations GROUP BY 1 ORDER BY 1"),
+            "started": rows(self.conn, "SELECT substr(start, 1, 4) AS year, count(*) AS n FROM agreements"
+                                       " WHERE start IS NOT NULL GROUP BY 1 ORDER BY 1"),
+            # the yearly money of what runs now: agreed or active collaborations
             "money": rows(self.conn, "SELECT c.form, sum(CASE WHEN k.is_municipality THEN k.amount ELSE 0 END)"
                                      " AS municipality, sum(CASE WHEN k.is_municipality THEN 0 ELSE k.amount END)"
                                      " AS partners FROM contributions k JOIN collaborations c"
-                                     " ON c.id = k.collaboration_id WHERE c.stage NOT IN ('declined')"
+                                     " ON c.id = k.collaboration_id WHERE c.stage IN ('agreement', 'active')"
                                      " GROUP BY c.form ORDER BY c.form"),
         }
         return out

@@ -59,6 +59,8 @@ class CollaborationsScreen(BaseScreen):
                 tooltip=N_("Visa organisationerna")),
         Binding("l", "app.goto('audit')", N_("Logg"), id="collabs.audit",
                 tooltip=N_("Visa granskningsloggen")),
+        Binding("v", "app.goto('overview')", N_("Översikt"), id="collabs.overview", show=False,
+                tooltip=N_("Hela portföljen: antal och pengar per form, steg och enhet, uppföljningar")),
         Binding("r", "app.goto('reports')", N_("Rapporter"), id="collabs.reports", show=False,
                 tooltip=N_("Visa kommunens rapporter")),
         Binding("j", "app.goto('compare')", N_("Jämför"), id="collabs.compare", show=False,
