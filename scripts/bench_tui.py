@@ -17,8 +17,11 @@
    writing the key to the end of the frame it causes. The script answers Textual's
    synchronized-output query, so each frame ends with ``ESC[?2026l``.
 4. Reads the app's peak resident memory (VmHWM) before quitting.
+5. Opens the overview (``v``) ``--overview`` times and measures from the key to its
+   figures on the screen (SQL aggregates over every collaboration).
 
-Targets (issue 4): ratio ≤ 1.5, median ≤ 10 ms, p90 ≤ 20 ms, ≤ 80 MB.
+Targets (issue 4): ratio ≤ 1.5, median ≤ 10 ms, p90 ≤ 20 ms, ≤ 80 MB; issue 13: the
+overview opens in well under a second.
 """
 
 from __future__ import annotations
@@ -176,6 +179,18 @@ class Pty:
         while self.read(quiet):
             pass
 
+    def key_to_text(self, key: bytes, text: str, timeout: float = 30.0) -> float:
+        """Seconds from writing ``key`` until ``text`` is on the screen."""
+        self.out.clear()
+        t = time.perf_counter()
+        os.write(self.fd, key)
+        wanted = text.encode()
+        while time.perf_counter() < t + timeout:
+            self.read(0.02)
+            if wanted in ANSI.sub(b"", bytes(self.out)).replace(b"\r", b""):
+                return time.perf_counter() - t
+        return float("nan")
+
     def key_to_frame(self, key: bytes, timeout: float = 2.0) -> float:
         """Seconds from writing ``key`` to the end of the frame it causes."""
         self.out.clear()
@@ -219,6 +234,7 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--overview", type=int, default=5, help="times to open the overview (v)")
     args = parser.parse_args()
 
     print(f"database: {args.db}", file=sys.stderr)
@@ -269,6 +285,19 @@ def main() -> None:
             if status not in (0, -2, 130):
                 print(f"warning: {name} exited with {status}", file=sys.stderr)
 
+    overview: list[float] = []
+    if args.overview:
+        argv, marker, quit_key = commands["samverkan"]
+        p = Pty(argv, env)
+        p.wait_text(marker)
+        p.drain(0.5)
+        for _ in range(args.overview):
+            overview.append(p.key_to_text(b"v", "aktiva"))  # its status: "N samverkan · M aktiva"
+            p.drain(0.3)
+            os.write(p.fd, b"\x1b")  # back home
+            p.drain(0.5)
+        p.close(quit_key)
+
     med = {k: statistics.median(v) for k, v in times.items()}
     print(f"time to first screen (median of {args.runs}; 80x24 pty):")
     for name, values in times.items():
@@ -282,6 +311,10 @@ def main() -> None:
         print(f"  {name:<10} median {statistics.median(ok) * 1000:5.1f} ms (≤ 10), p90 {p90:5.1f} ms (≤ 20), "
               f"max {max(ok) * 1000:6.1f} ms, frames {len(ok)}/{len(values)}")
     print("peak memory (VmHWM): " + ", ".join(f"{k} {v:.1f} MB" for k, v in peaks.items()) + " (≤ 80)")
+    if overview:
+        print(f"overview (v) to its figures on {total} collaborations: median "
+              f"{statistics.median(overview) * 1000:.0f} ms, max {max(overview) * 1000:.0f} ms "
+              f"(runs: {', '.join(f'{t * 1000:.0f}' for t in overview)})")
 
 
 if __name__ == "__main__":

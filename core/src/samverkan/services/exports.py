@@ -69,7 +69,7 @@ def write_table(table: ReportTable, path: str | Path, fmt: str, text: Text = str
     """
     from samverkan.export.csv_file import render_csv
 
-    path = Path(path)
+    path = Path(path).expanduser()
     if fmt == "xlsx":
         from samverkan.export.workbook import write_workbook
 

@@ -179,9 +179,19 @@ def m007_case_documents(db: Database) -> None:
     db["documents"].create_index(["collaboration_id"])
 
 
+def m010_overview_indexes(db: Database) -> None:
+    """Indexes that answer the overview's counts from the index alone (per form and
+    stage, per unit and stage, per year registered) instead of reading every row."""
+    collaborations = db["collaborations"]
+    collaborations.create_index(["form", "stage"])
+    collaborations.create_index(["unit", "stage"])
+    collaborations.create_index(["created_at"])
+
+
 #: Every migration, in the order it is applied.
 STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
-         m005_search_follows_searched_columns, m006_casework_facts, m007_case_documents)
+         m005_search_follows_searched_columns, m006_casework_facts, m007_case_documents,
+         m010_overview_indexes)
 
 
 @cache

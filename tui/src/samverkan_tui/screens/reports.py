@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from samverkan.domain.rules import Report, ReportTable
 from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal, BaseScreen
+from samverkan_tui.screens.form import Field, FormScreen
 from samverkan_tui.widgets.facts import facts
 from samverkan_tui.widgets.header import AppHeader
 
@@ -222,6 +223,8 @@ class ReportScreen(BaseScreen):
                 tooltip=N_("Visa tabellens noter i hela fönstret (växla)")),
         Binding("enter", "row", N_("Hela raden"), id="report.row", show=False,
                 tooltip=N_("Visa alla värden i raden under markören")),
+        Binding("e", "export", N_("Spara som fil"), id="report.export",
+                tooltip=N_("Spara rapporten som Excel, PDF eller CSV (formatet följer filändelsen)")),
     ]
 
     def __init__(self, report: Report) -> None:
@@ -247,7 +250,7 @@ class ReportScreen(BaseScreen):
             return len(self.tables) > 1
         if action == "notes":
             return bool(self.tables) and bool(self.tables[self.current].notes)
-        if action == "row":
+        if action in ("row", "export"):
             return bool(self.tables)
         return True
 
@@ -362,8 +365,38 @@ class ReportScreen(BaseScreen):
         row = table.totals if key == TOTALS_KEY else table.rows[int(key or 0)]
         self.app.push_screen(ReportRowScreen(table, row))
 
+    def action_export(self) -> None:
+        """Ask for a file name, then write the report there in a worker (see :func:`export_form`)."""
+        if self.tables:
+            self.app.push_screen(export_form(self.services, self.report.key), self._exported)
+
+    def _exported(self, written: list[Any] | None) -> None:
+        if written:
+            self.notify(_("Sparad: {files}").format(files=", ".join(str(p) for p in written)),
+                        title=_("Rapporten är sparad"), markup=False)
+
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def export_form(services: Any, key: str) -> FormScreen:
+    """A form asking where to save the report ``key``; saving writes the file (the format
+    follows the suffix: .xlsx, .pdf or .csv; CSV for Excel with semicolons is a choice)."""
+    default = f"~/{key}-{services.today.isoformat()}.xlsx"
+    fields = [
+        Field("path", _("Fil"), required=True, value=default,
+              placeholder=_("Sökväg på den dator där samverkan körs; .xlsx, .pdf eller .csv")),
+        Field("excel_csv", _("CSV för Excel (semikolon, decimalkomma)"), "bool"),
+    ]
+
+    def submit(values: dict[str, Any], confirm: bool) -> Any:
+        path = values["path"]
+        fmt = "csv-excel" if values["excel_csv"] and str(path).lower().endswith(".csv") else None
+        return services.export_report(key, path, fmt, text=core_text)
+
+    return FormScreen(_("Spara rapporten som fil"), fields, submit,
+                      intro=_("Excel: ett blad per tabell. PDF: för diariet, med granskningsloggens "
+                              "senaste hash. CSV: en fil per tabell."))
 
 
 class ReportRowScreen(BaseModal[None]):

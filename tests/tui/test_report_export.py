@@ -1,0 +1,33 @@
+"""Saving a report as a file from the TUI (issue 13, point 3): e on a report asks for a
+path, writes the workbook in a worker, and the sheet speaks Swedish."""
+
+from __future__ import annotations
+
+import openpyxl
+from test_reports_screen import open_report
+from tuikit import SIZE, screen_name, settle, type_text
+
+from samverkan.services.demo import load_demo
+
+
+async def test_a_report_is_saved_as_a_swedish_workbook_by_keys(make_app, tmp_path):
+    app = make_app(None, db=tmp_path / "export.db")
+    load_demo(app.services, "stockholm")
+    target = tmp_path / "granskning.xlsx"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await open_report(pilot, "audit-links")
+        await pilot.press("e")
+        await settle(pilot)
+        assert screen_name(app) == "FormScreen"
+        await pilot.press("home", "ctrl+k")  # clear the suggested path
+        await type_text(pilot, str(target))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "ReportScreen"
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    assert sheet.cell(1, 1).value == "Samhällsutmaning och politisk koppling inte dokumenterade"
+    assert [c.value for c in sheet[3]] == ["Nr", "Benämning", "Form", "Enhet", "Steg", "Inte dokumenterat"]
+    assert sheet.max_row > 3 and isinstance(sheet.cell(4, 1).value, int)
