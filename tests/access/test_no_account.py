@@ -266,6 +266,7 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "overview": ((), {}),
     "export_report": (("audit-links", "{tmp}/stranger.xlsx"), {}),
     "export_record": ((1, "{tmp}/stranger.pdf"), {}),
+    "export_list": (("organisations", "{tmp}/stranger.xlsx"), {}),
     "state": ((1,), {}),
     "units": ((), {}),
     "users": ((), {}),

@@ -31,3 +31,45 @@ async def test_a_report_is_saved_as_a_swedish_workbook_by_keys(make_app, tmp_pat
     assert sheet.cell(1, 1).value == "Samhällsutmaning och politisk koppling inte dokumenterade"
     assert [c.value for c in sheet[3]] == ["Nr", "Benämning", "Form", "Enhet", "Steg", "Inte dokumenterat"]
     assert sheet.max_row > 3 and isinstance(sheet.cell(4, 1).value, int)
+
+
+async def test_the_home_list_is_saved_with_its_filter_in_words(make_app, tmp_path):
+    app = make_app(None, db=tmp_path / "list.db")
+    load_demo(app.services, "stockholm")
+    target = tmp_path / "lista.xlsx"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert screen_name(app) == "FormScreen"
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, str(target))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "CollaborationsScreen"
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    assert sheet.cell(1, 1).value == "Samverkan"
+    assert [c.value for c in sheet[3]][:4] == ["Nr", "Benämning", "Form", "Steg"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == app.services.count_collaborations()
+    assert {r[3] for r in rows} <= {"initiativ", "beredning", "beslutad", "avböjd", "avtal", "aktiv", "avslutad"}
+
+
+async def test_organisations_are_saved_as_an_importable_csv(make_app, tmp_path):
+    app = make_app(None, db=tmp_path / "orgs.db")
+    load_demo(app.services, "stockholm")
+    target = tmp_path / "organisationer.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, str(target))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "OrganisationsScreen"
+    from samverkan.services.transfer import read_organisations
+    read = read_organisations(target)  # what org import reads back
+    assert len(read) == app.services.count_organisations()

@@ -112,6 +112,58 @@ class ExportUseCases(OversightUseCases):
         chosen = report_format(path, fmt)
         return write_table(collaboration_record(self, state), path, chosen, text, footer=self._printed())
 
+    @use_case("read")
+    def export_list(self, kind: str, path: str | Path, fmt: str | None = None, query: Any = None,
+                    progress: Callable[[int, int], Any] | None = None, text: Text = str) -> list[Path]:
+        """Write every collaboration matching ``query`` (``kind="collaborations"``) or every
+        organisation (``kind="organisations"``) to ``path``: csv or json as ``org import``
+        reads them back, or xlsx / csv-excel with headings and values in words.
+
+        :param progress: called as ``progress(done, total)`` every thousand rows.
+        """
+        from samverkan.domain.query import CollabQuery
+        from samverkan.services.transfer import COLLAB_EXPORT_FIELDS, ORG_EXPORT_FIELDS, export_to_file
+        from samverkan.services.wording import LIST_HEADINGS, STAGE_NAMES
+
+        if kind == "collaborations":
+            query = query or CollabQuery()
+            total, rows, fields = (self.count_collaborations(query), self.export_collaborations(query),
+                                   COLLAB_EXPORT_FIELDS)
+        elif kind == "organisations":
+            total, rows, fields = self.count_organisations(), self.export_organisations(), ORG_EXPORT_FIELDS
+        else:
+            raise ValidationError(msg("nothing to export called {kind!r}", kind=kind), "kind")
+        suffix = Path(path).suffix.lower()
+        chosen = fmt or {".json": "json", ".xlsx": "xlsx"}.get(suffix, "csv")
+
+        def counted(source: Any) -> Any:
+            for n, row in enumerate(source, 1):
+                if progress is not None and n % 1000 == 0:
+                    progress(n, total)
+                yield row
+            if progress is not None:
+                progress(total, total)
+
+        if chosen in ("csv", "json"):  # what an import reads back: keys as they are
+            export_to_file(counted(rows), fields, chosen, Path(path).expanduser())
+            return [Path(path).expanduser()]
+        forms = {f: self._form_name(f) for f in {"informal", "grant", "procurement", "iop", "external", "employer"}}
+
+        def in_words(row: dict[str, Any]) -> dict[str, Any]:
+            out = dict(row)
+            if "stage" in out:
+                out["stage"] = STAGE_NAMES.get(out["stage"], out["stage"])
+            if "form" in out:
+                out["form"] = forms.get(out["form"], out["form"])
+            if "is_example" in out:
+                out["is_example"] = msg("yes") if out["is_example"] else ""
+            return out
+
+        listed = [in_words(r) for r in counted(rows)]
+        table = ReportTable(msg("Collaborations") if kind == "collaborations" else msg("Organisations"),
+                            [(f, LIST_HEADINGS.get(f, f)) for f in fields], listed)
+        return write_table(table, path, chosen, text)
+
     def _printed(self) -> str:
         """The footer of a printed document: the date and the audit log's head then."""
         count, head = self.store.audit_head()

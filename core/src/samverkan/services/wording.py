@@ -9,3 +9,9 @@ STAGE_NAMES = {"initiative": msg("initiative"), "preparation": msg("preparation"
                "ended": msg("ended")}
 OUTCOME_NAMES = {"start": msg("start"), "decline": msg("decline")}
 AUTHORITY_NAMES = {"manager": msg("manager"), "board": msg("board")}
+#: headings of the exported lists' columns, in words (a workbook is read by people)
+LIST_HEADINGS = {"id": msg("Id"), "title": msg("Title"), "form": msg("Form"), "stage": msg("Stage"),
+                 "unit": msg("Unit"), "organisations": msg("Organisations"), "start": msg("Start"),
+                 "end": msg("End"), "next_follow_up": msg("Next follow-up"), "initiator": msg("Initiator"),
+                 "is_example": msg("Example"), "name": msg("Name"), "orgnr": msg("Organisation number"),
+                 "legal_form": msg("Legal form"), "contact": msg("Contact")}

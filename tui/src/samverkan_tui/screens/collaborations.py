@@ -61,6 +61,8 @@ class CollaborationsScreen(BaseScreen):
                 tooltip=N_("Visa granskningsloggen")),
         Binding("v", "app.goto('overview')", N_("Översikt"), id="collabs.overview", show=False,
                 tooltip=N_("Hela portföljen: antal och pengar per form, steg och enhet, uppföljningar")),
+        Binding("e", "export", N_("Spara listan"), id="collabs.export", show=False,
+                tooltip=N_("Spara listan (med sökning och filter) som Excel- eller CSV-fil")),
         Binding("r", "app.goto('reports')", N_("Rapporter"), id="collabs.reports", show=False,
                 tooltip=N_("Visa kommunens rapporter")),
         Binding("j", "app.goto('compare')", N_("Jämför"), id="collabs.compare", show=False,
@@ -264,6 +266,13 @@ class CollaborationsScreen(BaseScreen):
         self.run_db(self.services.units,
                     lambda units: self.app.push_screen(
                         filter_form(self.query_state, self.overdue, units), apply))
+
+    def action_export(self) -> None:
+        """Save the list as it is filtered now (every page) as a file the user names."""
+        from samverkan_tui.exporting import list_export_form, saved
+
+        self.app.push_screen(list_export_form(self.app, "collaborations", self.current_query()),
+                             lambda written: saved(self.app, written))
 
     def action_overdue(self) -> None:
         self.overdue = not self.overdue

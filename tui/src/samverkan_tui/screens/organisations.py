@@ -26,6 +26,8 @@ class OrganisationsScreen(BaseScreen):
         Binding("slash", "search", N_("Sök"), id="orgs.search", tooltip=N_("Sök på namn")),
         Binding("i", "import", N_("Importera"), id="orgs.import",
                 tooltip=N_("Importera organisationer från en CSV- eller JSON-fil")),
+        Binding("e", "export", N_("Spara listan"), id="orgs.export", show=False,
+                tooltip=N_("Spara alla organisationer som Excel-, CSV- eller JSON-fil")),
         Binding("right_square_bracket", "next_page", N_("Nästa sida"), id="orgs.next_page", show=False),
         Binding("left_square_bracket", "previous_page", N_("Föregående sida"), id="orgs.previous_page",
                 show=False),
@@ -105,6 +107,12 @@ class OrganisationsScreen(BaseScreen):
 
     def action_new(self) -> None:
         self.app.goto("new_organisation")
+
+    def action_export(self) -> None:
+        """Save every organisation as a file the user names (see :mod:`samverkan_tui.exporting`)."""
+        from samverkan_tui.exporting import list_export_form, saved
+
+        self.app.push_screen(list_export_form(self.app, "organisations"), lambda written: saved(self.app, written))
 
     def action_import(self) -> None:
         self.app.goto("import_organisations")  # the list reloads when the dialog closes
