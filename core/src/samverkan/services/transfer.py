@@ -355,7 +355,7 @@ def export_to_file(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt
 
     if fmt in ("xlsx", "csv-excel"):
         from samverkan.domain.rules import ReportTable
-        from samverkan.services.exports import write_table
+        from samverkan.export.files import write_table
 
         listed = [dict(r) for r in rows]
         write_table(ReportTable(Path(path).stem, [(f, f) for f in fields], listed), path, fmt)
