@@ -38,6 +38,11 @@ EXEMPT = {
     ("rules", "show"): "reads only a plugin's published rules",
     # compares two plugins' published rules, never opens a database
     ("rules", "compare"): "reads only two plugins' published rules",
+    # the plugin author's tools: write a new plugin's files, read a plugin's files, run a
+    # plugin's contract and scenarios on throwaway databases of their own
+    ("plugin", "new"): "writes a new plugin's files, opens no database",
+    ("plugin", "check"): "reads a plugin's files, opens no database",
+    ("plugin", "test"): "runs an installed plugin on throwaway databases, never the configured one",
 }
 
 #: Valid-looking arguments for every command that opens the database ({tmp}, {manifest},
@@ -74,6 +79,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("collab", "record"): ["1", "consultation", "--field", "topic=Läxhjälp", "--field", "advice=Ja"],
     ("collab", "show"): ["1"],
     ("collab", "report"): ["1", "-o", "{tmp}/beslutsunderlag.pdf"],
+    ("collab", "guide"): ["--answer", "market=yes"],
     ("demo",): ["--municipality", "stockholm", "--force"],
     ("init",): ["--municipality", "stockholm"],
     ("org", "add"): ["Ny förening", "--orgnr", "{orgnr}"],
@@ -83,7 +89,10 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("org", "show"): ["1"],
     ("outbox", "list"): ["--pending"],
     ("outbox", "send"): [],
+    ("outbox", "retry"): [],
+    ("worker",): ["--once"],
     ("report",): ["overdue-follow-ups", "--format", "json"],
+    ("restore",): ["{tmp}/admin-backup.db"],
 }
 
 
@@ -259,6 +268,7 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "organisation": ((1,), {}),
     "organisations": ((), {}),
     "outbox": ((), {"pending_only": True}),
+    "outbox_attempts": ((1,), {}),
     "overdue": ((), {}),
     "report": (("overdue-follow-ups",), {}),
     "reports": ((), {}),
@@ -267,6 +277,8 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "export_report": (("audit-links", "{tmp}/stranger.xlsx"), {}),
     "export_record": ((1, "{tmp}/stranger.pdf"), {}),
     "export_list": (("organisations", "{tmp}/stranger.xlsx"), {}),
+    "form_questions": ((), {}),
+    "recommend_form": (({"market": "yes"},), {}),
     "state": ((1,), {}),
     "units": ((), {}),
     "users": ((), {}),
@@ -280,6 +292,8 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "decide": ((1, "start", "Motivering"), {}),
     "declare_conflict": (("Styrelseledamot",), {"collaboration_id": 1}),
     "deliver_outbox": (({"host": "localhost"},), {}),
+    "retry_outbox": ((), {}),
+    "queue_reminders": ((), {}),
     "end": ((1, "Klart"), {}),
     "import_organisations": (([{"name": "Importerad", "orgnr": "{orgnr}"}],), {}),
     "load_demo": (("stockholm",), {"force": True}),
@@ -289,6 +303,7 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "register_initiative": (("Läxhjälp", "informal", [1]), {}),
     "register_organisation": (("Ny förening", "{orgnr}"), {}),
     "remove_user": (("eva",), {}),
+    "restore": (("{tmp}/stranger.db", {"events": 1, "head": "0" * 64}), {}),
     "set_contributions": ((1, [{"party": "Kommunen", "category": "money", "amount": 1000}]), {}),
     "add_contribution": ((1, "kommunen", "money", 1000), {}),
     "update_contribution": ((1, 1), {"amount": 1000}),

@@ -3,6 +3,7 @@ form with its source, in both municipalities, from each plugin's own data."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from importlib import resources
 
@@ -87,3 +88,54 @@ def test_bad_answers_and_bad_rules_are_refused_with_the_question_named():
         form_guide.GuideRule("x", "iop", {"market": "perhaps"}, "rules_out", "r", Source("d"))
     with pytest.raises(ValidationError, match="missing"):
         form_guide.rules_from_data([{"id": "x", "form": "iop"}], lambda d, s: Source(d, s))
+
+
+# -- through the services and the CLI, as an officer asks ---------------------------
+
+
+@pytest.mark.parametrize("key", ["stockholm", "linkoping"])
+def test_the_services_recommend_from_the_municipalitys_own_rules(make_services, key):
+    s = make_services(key)
+    result = s.recommend_form({"pays": "yes", "market": "yes", "own_activity": "yes", "initiator": "organisation"})
+    assert result.recommended[0] == "procurement"
+    assert result.verdicts["iop"].rules_out and result.verdicts["iop"].rules_out[0].id.startswith(f"{key}.guide.")
+    offered = {f.form for f in s.offered_forms()}
+    assert set(result.recommended) <= offered
+
+
+def test_stockholm_never_recommends_the_grant_it_does_not_give(make_services):
+    s = make_services("stockholm")
+    result = s.recommend_form({"standard_grant": "yes", "pays": "yes"})
+    assert "grant" not in result.recommended
+    assert [r.id for r in result.verdicts["grant"].points_to] == ["stockholm.guide.grant.elsewhere"]
+
+
+def test_cli_guide_and_answers_kept_with_the_collaboration(cli, orgnr):
+    assert cli("init", "--municipality", "linkoping").exit_code == 0
+    questions = cli("collab", "guide")
+    assert "market:" in questions.output and "initiator:" in questions.output
+    shown = cli("collab", "guide", "--answer", "initiator=municipality", "--answer", "pays=yes")
+    assert "ruled out: iop" in shown.output and "linkoping.guide.iop.initiative" in shown.output
+    assert "Initiativet måste också komma från civilsamhällesaktören" in shown.output
+    data = json.loads(cli("collab", "guide", "--answer", "market=yes", "--json").output)
+    assert data["recommended"][0] == "procurement"
+    assert data["verdicts"]["iop"]["rules_out"][0]["id"] == "linkoping.guide.iop.market"
+    bad = cli("collab", "guide", "--answer", "market=perhaps")
+    assert bad.exit_code == 1 and "not an answer" in bad.output and "Traceback" not in bad.output
+    assert cli("org", "add", "Förening", "--orgnr", orgnr(1)).exit_code == 0
+    added = cli("collab", "add", "Läxhjälp", "--form", "iop", "--org", "1",
+                "--answer", "market=no", "--answer", "initiator=organisation")
+    assert added.exit_code == 0, added.output
+    record = cli("collab", "report", added.output.strip())
+    assert "Form questionnaire" in record.output and "the organisation" in record.output
+
+
+def test_hook_register_form_guide(make_services):
+    """The hook serves each plugin's [[form_guide]] rules, as GuideRule objects with their
+    document as the source."""
+    s = make_services("stockholm")
+    rules = s.view.form_guide()
+    assert all(isinstance(r, form_guide.GuideRule) for r in rules)
+    assert {r.id for r in rules} == {r.id for r in guide_rules("stockholm")}
+    consult = next(r for r in rules if r.id == "stockholm.guide.iop.assess_market")
+    assert "Riktlinjer för samverkan med civilsamhället" in consult.source.document

@@ -115,3 +115,35 @@ def test_importing_the_package_root_stays_cheap():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['pluggy']"
+
+
+def installed_municipality_packages() -> list[str]:
+    """The top-level packages of every municipality plugin installed through the
+    ``samverkan`` entry-point group (whatever the root pyproject.toml lists)."""
+    from samverkan.testing.pytest_plugin import installed_municipalities
+    from samverkan.testing.scenarios import plugin_package
+
+    return sorted({p for p in map(plugin_package, installed_municipalities()) if p})
+
+
+def run_generated_contracts(packages: list[str], folder: Path, env: dict[str, str] | None = None):
+    """lint-imports on contracts generated for ``packages`` (samverkan.testing.contract)."""
+    from samverkan.testing.contract import importlinter_config
+
+    config = folder / "importlinter.toml"
+    config.write_text(importlinter_config(packages), encoding="utf-8")
+    lint = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(lint), "--config", str(config), "--no-cache"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def test_every_installed_municipality_keeps_off_sqlite_the_store_and_textual(tmp_path):
+    """The root configuration names Stockholm and Linköping; a municipality installed
+    later is held to the same contracts without editing it: they are generated for
+    every installed ``samverkan`` entry point that speaks for a municipality."""
+    packages = installed_municipality_packages()
+    assert {"samverkan_stockholm", "samverkan_linkoping"} <= set(packages)
+    assert "samverkan_tui" not in packages  # an interface, not a municipality
+    result = run_generated_contracts(packages, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout and "4 kept" in result.stdout

@@ -54,6 +54,9 @@ class Sshd:
             "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
             "PermitRootLogin prohibit-password\nStrictModes no\nPermitTTY yes\n"
             "PermitUserEnvironment no\nAllowTcpForwarding no\nX11Forwarding no\n"
+            # as permissive as a careless server: the client may send these (and samverkan
+            # must not let them re-point a session, see tests/e2e/test_sessions.py)
+            "AcceptEnv LANG LC_* SAMVERKAN_*\n"
             "LogLevel VERBOSE\n"
         )
         if os.geteuid() == 0:
@@ -71,12 +74,14 @@ class Sshd:
         proc.kill()
         raise RuntimeError("sshd did not start listening")
 
-    def ssh_command(self, key: Path, user: str, *extra: str) -> list[str]:
-        """An ``ssh -tt`` command line logging in as ``user`` with ``key``."""
-        return ["ssh", "-tt", "-p", str(self.port), "-i", str(key),
+    def ssh_command(self, key: Path, user: str, *extra: str, tty: str = "-tt",
+                    options: tuple[str, ...] = ()) -> list[str]:
+        """An ``ssh -tt`` command line logging in as ``user`` with ``key`` (``tty``: the
+        terminal option, e.g. ``-T``; ``options``: more ``-o`` settings)."""
+        return ["ssh", *([tty] if tty else []), "-p", str(self.port), "-i", str(key),
                 "-o", "StrictHostKeyChecking=no", "-o", f"UserKnownHostsFile={self.dir / 'known_hosts'}",
                 "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
-                f"{user}@127.0.0.1", *extra]
+                *(x for o in options for x in ("-o", o)), f"{user}@127.0.0.1", *extra]
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -137,3 +142,32 @@ def _quote(arg: str) -> str:
     import shlex
 
     return shlex.quote(arg)
+
+
+def processes_with(marker: str) -> list[tuple[int, str]]:
+    """Running processes (not zombies) whose command line contains ``marker``, e.g. the
+    path of a test's database, which every forced command names."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                cmdline = fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if marker in cmdline:
+            found.append((int(entry), cmdline.strip()))
+    return found
+
+
+def wait_until_gone(marker: str, timeout: float) -> float:
+    """Seconds until no process names ``marker`` (fails after ``timeout``)."""
+    start = time.monotonic()
+    while True:
+        left = processes_with(marker)
+        if not left:
+            return time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"still running {timeout} s later: {left}")
+        time.sleep(0.02)

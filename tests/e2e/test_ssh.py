@@ -9,13 +9,11 @@ identity.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import tomli_w
 
 from samverkan.runtime.config import os_user
 from samverkan.services import Services
@@ -25,52 +23,6 @@ from .harness import Sshd, Tmux
 pytestmark = pytest.mark.e2e
 
 SAMVERKAN = str(Path(sys.executable).with_name("samverkan"))
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    sshd = Sshd.start(tmp_path / "sshd")
-    yield sshd
-    sshd.stop()
-
-
-@pytest.fixture
-def terminals(tmp_path: Path):
-    """Factory of tmux servers, every one killed at the end even when the test fails."""
-    made: list[Tmux] = []
-
-    def make(name: str) -> Tmux:
-        made.append(Tmux(tmp_path / f"{name}.sock"))
-        return made[-1]
-
-    yield make
-    for t in made:
-        t.kill()
-
-
-@pytest.fixture
-def office(tmp_path: Path, server: Sshd, orgnr):
-    """A Stockholm database served by the service account, with officer eva and reader rut."""
-    db, config = tmp_path / "office.db", tmp_path / "config.toml"
-    config.write_text(tomli_w.dumps({
-        "service_account": os_user(), "authorized_keys": str(server.authorized_keys), "lang": "sv",
-        "ssh_command": f"env SAMVERKAN_CONFIG={config} {SAMVERKAN} --db {db} --user {{user}}",
-    }))
-    env = {**os.environ, "SAMVERKAN_CONFIG": str(config)}
-
-    def admin(*args: str) -> str:
-        done = subprocess.run([SAMVERKAN, "--db", str(db), *args], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    admin("init", "--municipality", "stockholm")
-    keys = {}
-    for name, role in (("eva", "officer"), ("rut", "reader")):
-        key = tmp_path / f"{name}_key"
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key), "-C", name], check=True)
-        admin("admin", "user", "add", name, "--role", role, "--key", f"{key}.pub")
-        keys[name] = key
-    return db, keys
 
 
 def _open(tmux: Tmux, server: Sshd, key: Path, *remote: str) -> str:
@@ -89,6 +41,8 @@ def test_each_officer_acts_as_themselves_over_ssh(terminals, server, office, org
     db, keys = office
     lines = server.authorized_keys.read_text().splitlines()
     assert sum(",restrict,pty " in line for line in lines) == 2
+    # the forced command pins the configuration and the database
+    assert all(f"--db {db} --user " in line and " --config " in line for line in lines[1:])
 
     # eva (officer) registers an organisation through the TUI
     eva = terminals("eva")

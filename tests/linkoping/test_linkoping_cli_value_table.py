@@ -101,7 +101,7 @@ def entered(tmp_path_factory):
         return runner.invoke(make_cli(), ["--db", str(db), *args], catch_exceptions=False)
 
     officer = Officer(cli)
-    demo = data.toml("demo")
+    demo = data.demo()
     officer("init", "--municipality", "linkoping")
 
     orgs: dict[str, str] = {}  # key -> the id the CLI printed

@@ -102,3 +102,84 @@ def test_bad_input_is_refused_with_a_clear_message(path, value, message):
 def test_not_a_table_is_refused():
     with pytest.raises(ValidationError, match="must be a table of values"):
         sroi.evaluate([1, 2])  # type: ignore[arg-type]
+
+
+# -- the evaluation as a form and its result as a table ----------------------------------
+
+TYPED = ({"investment": "400 000", "years": "3", "discount_rate": "3,5"}, [
+    {"name": "Deltagare i arbete", "quantity": "10", "proxy": "50 000", "deadweight": "20",
+     "displacement": "10", "attribution": "25", "drop_off": "50", "duration": ""},
+    {"name": "Minskat försörjningsstöd", "quantity": "4", "proxy": "25000 kr", "deadweight": "0",
+     "displacement": "0", "attribution": "0", "drop_off": "0", "duration": "1"},
+])
+
+
+def test_the_form_declares_every_input_with_a_swedish_label_and_bounds():
+    form = sroi.form()
+    assert [f.key for f in form.fields] == ["investment", "years", "discount_rate"]
+    assert [c.key for c in form.columns] == [  # the CLI's column order: the method's order
+        "name", "quantity", "proxy", "deadweight", "displacement", "attribution", "drop_off", "duration"]
+    assert {c.key for c in form.columns} == set(sroi.OUTCOME_KEYS)
+    assert [c.label for c in form.columns] == [
+        "Beskrivning av utfallet", "Antal personer", "Värde per person och år (kr)", "Dödvikt (%)",
+        "Undanträngning (%)", "Tillskrivning (%)", "Avtagande per år (%)", "Varaktighet (år)"]
+    years = form.fields[1]
+    assert (years.minimum, years.maximum) == (1, 10)  # value_model.toml: max_years
+    assert form.fields[2].default == 0.035 and not form.fields[2].required
+    assert all((c.kind, c.minimum, c.maximum) == ("percent", 0, 100) for c in form.columns[3:7])
+    assert form.columns[-1].maximum == "years"
+
+
+def test_the_hand_calculated_example_typed_into_the_form():
+    from samverkan.domain.evaluation import read_form
+
+    evaluation = read_form(sroi.form(), *TYPED)
+    assert sroi.validate(evaluation) == sroi.validate(EXAMPLE)
+    assert sroi.evaluate(evaluation) == sroi.evaluate(EXAMPLE)
+
+
+def test_the_form_refuses_what_evaluate_would_refuse_naming_row_and_field_in_swedish():
+    from samverkan.domain.evaluation import read_form
+    from samverkan.i18n import translate
+
+    figures, rows = TYPED
+    bad = [rows[0], {**rows[1], "quantity": "8 deltagare"}]
+    with pytest.raises(ValidationError) as exc:
+        read_form(sroi.form(), figures, bad)
+    assert exc.value.field == "outcomes[1].quantity"
+    assert translate(exc.value, "sv") == "Utfall 2, Antal personer: inte ett heltal: '8 deltagare'"
+    assert str(exc.value) == "Utfall 2, Antal personer: not a whole number: '8 deltagare'"
+    for field, value, swedish in [
+        ("deadweight", "120", "Utfall 1, Dödvikt (%): får vara högst 100, inte 120"),
+        ("duration", "4", "Utfall 1, Varaktighet (år): får vara högst 3, inte 4"),
+        ("proxy", "-50 000", "Utfall 1, Värde per person och år (kr): beloppet får inte vara negativt: '-50 000'"),
+    ]:
+        with pytest.raises(ValidationError) as exc:
+            read_form(sroi.form(), figures, [{**rows[0], field: value}])
+        assert translate(exc.value, "sv") == swedish
+    with pytest.raises(ValidationError) as exc:
+        read_form(sroi.form(), {**figures, "investment": "0"}, rows)
+    assert translate(exc.value, "sv") == "Investering (kr): måste vara minst 1, inte 0"
+    with pytest.raises(ValidationError) as exc:
+        read_form(sroi.form(), {**figures, "years": "11"}, rows)
+    assert translate(exc.value, "sv") == "Antal år som räknas: får vara högst 10, inte 11"
+
+
+def test_the_result_table_has_the_key_figures_then_each_outcome_and_year():
+    table = sroi.summarise({**EXAMPLE, **sroi.evaluate(EXAMPLE)})
+    assert table.columns == [("figure", "Mått"), ("value", "Värde")]
+    assert [(r["figure"], r["value"]) for r in table.rows] == [
+        ("Investering (kr)", 400_000), ("Nuvärde (kr)", 544_393), ("Nettonuvärde (kr)", 144_393),
+        ("SROI-kvot (nuvärde per investerad krona)", 1.36), ("Antal år", 3), ("Diskonteringsränta (%)", "3,5")]
+    outcomes, years = table.sections
+    assert [r["present_value"] for r in outcomes.rows] == [447_775, 96_618]
+    assert outcomes.totals == {"name": "Summa", "present_value": 544_393}
+    assert [(r["year"], r["value"]) for r in years.rows] == [(1, 370_000), (2, 135_000), (3, 67_500)]
+    assert sroi.summarise(EXAMPLE) is None  # the input alone: nothing computed to show
+
+
+def test_the_policy_offers_the_form_and_the_summary(make_services):
+    s = make_services("linkoping")
+    policy = s.form_rules("iop").follow_up
+    assert policy.evaluation_form is sroi.form() and policy.summarise is sroi.summarise
+    assert s.form_rules("procurement").follow_up is None

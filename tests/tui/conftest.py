@@ -9,6 +9,16 @@ from typing import Any
 import pytest
 from tuikit import TODAY, settings_for
 
+#: the municipalities the TUI tests are written against (compare, first run, snapshots):
+#: pinned, so that installing another municipality plugin changes none of them
+MUNICIPALITIES = "stockholm,linkoping,tui"
+
+
+@pytest.fixture(autouse=True)
+def pinned_municipalities(isolated_config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load only Stockholm, Linköping and the TUI's own plugin (SAMVERKAN_LOAD_PLUGINS)."""
+    monkeypatch.setenv("SAMVERKAN_LOAD_PLUGINS", MUNICIPALITIES)
+
 
 @pytest.fixture(autouse=True)
 def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:

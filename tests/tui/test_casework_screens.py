@@ -130,7 +130,7 @@ async def test_a_line_of_a_collaboration_ended_meanwhile_is_kept(make_app, orgnr
         s.end(c.id, "Gruppen har upphört", kind="terminated", confirm=True)
         await fill_form(pilot, {"amount": "90000"})
         assert app.screen is form
-        assert form_errors(app) == [f"samverkan {c.id} är ended; den kan inte längre ändras"]
+        assert form_errors(app) == [f"samverkan {c.id} är avslutad; den kan inte längre ändras"]
         assert form.query_one("#form-error").display and form.values()["amount"] == "90000"
         await pilot.press("escape")
         await settle(pilot)

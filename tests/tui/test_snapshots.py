@@ -159,3 +159,38 @@ def test_import_dialog_after_an_import(snap_compare, snap_app, orgnr, monkeypatc
         assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys(*presses))
     finally:
         path.unlink(missing_ok=True)
+
+
+def test_sroi_follow_up_form(snap_compare, make_app, tmp_path, monkeypatch):
+    """Linköping's SROI as a form: the figures, then the outcomes as rows; "8 deltagare"
+    refused under the rows naming the row and the column, the focus in that cell."""
+    from tuikit import type_text
+
+    from samverkan.services.demo import load_demo
+
+    fixed_clock(monkeypatch)
+    app = make_app("linkoping", db=tmp_path / "linkoping-sroi.db")
+    load_demo(app.services, "linkoping")
+
+    async def run_before(pilot) -> None:
+        await keys("enter", "u")(pilot)
+        form = pilot.app.screen
+        for key, value in (("summary", "Första året"), ("eval:investment", "400 000"), ("eval:years", "3")):
+            form.widget_for(key).focus()
+            await type_text(pilot, value)
+        form.widget_for("rows:outcomes").cell(0, "name").focus()
+        await pilot.pause()
+        for i, value in enumerate(["Deltagare i arbete", "8 deltagare", "50 000", "20", "10", "25", "50"]):
+            if i:
+                await pilot.press("tab")
+            await type_text(pilot, value)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_attach_form(snap_compare, snap_app, monkeypatch):
+    """The document form: kind, title, file, diarienummer; relative paths start at /."""
+    monkeypatch.chdir("/")  # the form names the directory relative paths start from
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=keys("enter", "d"))

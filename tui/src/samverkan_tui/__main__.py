@@ -18,10 +18,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="database file")
     parser.add_argument("--lang", choices=["sv", "en"], help="interface language")
     args = parser.parse_args(argv)
-    from samverkan.runtime.config import resolve
+    from samverkan.domain.errors import SamverkanError
+    from samverkan.runtime.config import check_database, may_create_interactively, resolve
     from samverkan_tui.plugin import launch
 
-    return launch(resolve(args.db, args.lang))
+    settings = resolve(args.db, args.lang)
+    try:  # a mistyped --db creates nothing (as `samverkan` itself)
+        check_database(settings, creates=may_create_interactively(settings))
+    except SamverkanError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    return launch(settings)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.screen import Screen
 
+from samverkan.domain.model import TERMINAL_UNSAFE
 from samverkan_tui.commands import SamverkanCommands
 from samverkan_tui.i18n import N_, _, set_language
 from samverkan_tui.messages import OpenCollaboration, OpenOrganisation
@@ -73,6 +79,8 @@ class SamverkanApp(App):
         self.services = services
         self.db_lock = threading.Lock()
         self.first_page: FirstPage | None = None
+        #: ends the session when its terminal goes away or it sits idle (set by run())
+        self.session_guard: Any = None
 
     # -- identity -------------------------------------------------------------
 
@@ -80,6 +88,11 @@ class SamverkanApp(App):
         """Who is acting, for which municipality (shown in every header)."""
         where = self.services.municipality_name or _("ingen kommun vald")
         return f"{self.services.actor} · {where}"
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.session_guard is not None and isinstance(event, events.InputEvent):
+            self.session_guard.touch()  # input: the idle time starts again
+        await super().on_event(event)
 
     # -- screens ----------------------------------------------------------------
 
@@ -93,6 +106,7 @@ class SamverkanApp(App):
         from samverkan.runtime.startup import resume_gc
 
         self.call_after_refresh(resume_gc)
+        self.warn_if_damaged()
         if self.services.municipality_key is None:
             from samverkan_tui.screens.first_run import FirstRunScreen
 
@@ -228,14 +242,120 @@ class SamverkanApp(App):
     def get_system_commands(self, screen: Screen):
         return iter(())
 
+    def action_command_palette(self) -> None:
+        """The command palette, with its prompt in the interface language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Sök kommandon …")))
+
     def show_error(self, exc: BaseException) -> None:
         """Show a refusal from the services as a notification (literal text)."""
         from samverkan_tui.i18n import core_text
 
         self.notify(core_text(exc), severity="error", markup=False, timeout=8)
 
+    # -- failing safe ------------------------------------------------------------
+
+    def get_line_filters(self) -> list[LineFilter]:
+        # every line drawn loses its control characters (see TerminalSafe)
+        return [*super().get_line_filters(), TERMINAL_SAFE]
+
+    def warn_if_damaged(self) -> None:
+        """Say at once when the database is known to be damaged (nothing can be saved)."""
+        if getattr(self.services.store, "damage", None):
+            self.notify(_("Databasen {path} är skadad: inget kan sparas. Be administratören "
+                          "återställa den från en säkerhetskopia.").format(path=self.services.database),
+                        severity="error", markup=False, timeout=30)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's last resort for an exception nothing handled prints a traceback with
+        # local variables — SQL text, a case's data — and over SSH that is an officer's
+        # screen. A refusal from the core in a worker becomes a notification and the app
+        # carries on. Raised in a message handler, it has stopped that widget's message
+        # loop (Textual's design: the app is to exit), so the app exits with the refusal
+        # as its one line; anything else is logged for the administrator with an
+        # incident id, and the app exits with one line quoting it.
+        from textual.worker import WorkerFailed
+
+        from samverkan.domain.errors import SamverkanError
+        from samverkan.services.incidents import record, unexpected
+        from samverkan_tui.i18n import core_text
+
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, SamverkanError):
+            if isinstance(error, WorkerFailed):
+                self.show_error(cause)
+                return
+            line = core_text(cause)
+        else:
+            incident = record(cause, where=f"TUI, screen {type(self.screen).__name__}",
+                              database=self.services.database)
+            line = core_text(unexpected(cause, incident))
+        stop = Incident(line)
+        stop.__cause__ = cause  # a test run (Pilot) shows the real traceback
+        super()._handle_exception(stop)
+
+
+class TerminalSafe(LineFilter):
+    """Removes control characters, bidirectional controls and zero-width characters from
+    every line drawn (:data:`samverkan.domain.model.TERMINAL_UNSAFE`).
+
+    Text is cleaned when it is stored; this covers text stored before that and the audit
+    log, which keeps what was written, on every screen at once. They have no width, so
+    removing them leaves the layout as Textual measured it.
+    """
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if not any(TERMINAL_UNSAFE.search(s.text) for s in segments if not s.control):
+            return segments
+        return [s if s.control else Segment(TERMINAL_UNSAFE.sub("", s.text), s.style, s.control)
+                for s in segments]
+
+
+TERMINAL_SAFE = TerminalSafe()
+
+
+class Incident(Exception):
+    """An unexpected error, shown on exit as its one line (no traceback)."""
+
+    def __rich__(self) -> Text:
+        return Text(f"{_('Fel')}: {self}")
+
 
 def run(settings: Any) -> int:
-    """Run the app; returns the exit status."""
-    SamverkanApp(settings).run()
-    return 0
+    """Run the app; returns the exit status.
+
+    Only on a terminal, and only as long as it lasts: a hangup, a closed terminal or
+    SIGTERM ends the app within a second, and so does idleness after the configured
+    time, with a notice (see samverkan.runtime.terminal). The database is closed either way.
+    """
+    from samverkan.i18n import translate
+    from samverkan.runtime.terminal import (
+        IDLE,
+        SessionGuard,
+        idle_notice,
+        idle_seconds,
+        idle_warning,
+        require_terminal,
+    )
+
+    require_terminal()
+    app = SamverkanApp(settings)
+    lang = getattr(settings, "lang", "sv")
+
+    def warn(left: float) -> None:
+        app.call_from_thread(app.notify, translate(idle_warning(left), lang), severity="warning",
+                             timeout=max(left, 1), markup=False)
+
+    app.session_guard = guard = SessionGuard(
+        lambda reason: app.call_from_thread(app.exit), app.services.store.close,
+        idle_seconds=idle_seconds(settings), warn=warn)
+    try:
+        with guard:
+            app.run()
+    finally:
+        app.services.store.close()
+    if guard.reason == IDLE:
+        print(translate(idle_notice(guard.idle_seconds), lang), flush=True)
+    return guard.exit_status

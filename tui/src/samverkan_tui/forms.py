@@ -1,5 +1,6 @@
 """The forms of every action: which fields each asks for and which service it calls.
 
+A follow-up with its evaluation and a document are in :mod:`samverkan_tui.case_forms`.
 Each factory returns a :class:`~samverkan_tui.screens.form.FormScreen`; its submit
 function runs in a worker thread and calls exactly one service method, so the change
 and its audit event are one transaction in the core.
@@ -274,41 +275,6 @@ def agreement_form(services: Any, collab: Any, agreement: Any, rules: Any, advan
     return FormScreen(_("Avtal"), fields, submit)
 
 
-def follow_up_form(services: Any, collab: Any, rules: Any, parties: list[Any] = ()) -> FormScreen:
-    """Record a follow-up: who took part for each party, and the municipality's
-    evaluation fields (e.g. SROI).
-
-    ``rules``: the form's rules from ``services.detail`` (its follow-up policy);
-    ``parties``: ``services.parties(collab.id)``, the municipality first. The follow-up
-    is joint when someone took part for every party (the services decide).
-    """
-    policy = rules.follow_up
-    fields = [
-        Field("summary", _("Sammanfattning"), "area", required=True),
-        Field("goals_met", _("Måluppfyllelse")),
-        Field("done_on", _("Datum"), "date", value=services.today.isoformat()),
-    ]
-    for i, party in enumerate(parties):
-        fields.append(Field(f"took_part:{i}", _("Deltog för {party}").format(party=party.name),
-                            placeholder=_("namn eller roller")))
-    for name in (policy.evaluation_fields if policy else ()):
-        fields.append(Field(f"eval:{name}", name, aliases=(name,), placeholder=_("tal eller JSON")))
-
-    def submit(v: dict[str, Any], confirm: bool) -> Any:
-        evaluation = {k.split(":", 1)[1]: _json_or_text(val) for k, val in v.items()
-                      if k.startswith("eval:") and val}
-        participants = {p.name: v[f"took_part:{i}"] for i, p in enumerate(parties)
-                        if v[f"took_part:{i}"]}
-        return services.record_follow_up(collab.id, v["summary"], done_on=v["done_on"] or None,
-                                         goals_met=v["goals_met"], evaluation=evaluation,
-                                         participants=participants)
-
-    lines = [f"{policy.measure} ({policy.source})"] if policy else []
-    if parties:
-        lines.append(_("Gemensam uppföljning: någon deltar för varje part, kommunen också."))
-    return FormScreen(_("Uppföljning"), fields, submit, intro="\n".join(lines))
-
-
 def end_form(services: Any, collab: Any, agreement: Any = None) -> FormScreen:
     """End an active collaboration (expired or terminated, with the reason).
 
@@ -443,16 +409,6 @@ def remove_contribution_form(services: Any, collab: Any, line: Any) -> FormScree
 def kronor(amount: int) -> str:
     """Whole kronor with a space between thousands: 1 100 000."""
     return f"{amount:,}".replace(",", " ")
-
-
-def _json_or_text(value: str) -> Any:
-    """An evaluation value: JSON when it parses (numbers, lists of outcomes), else the text."""
-    import json
-
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
 
 
 def written_agreement(form: str) -> bool:

@@ -19,6 +19,8 @@ their own catalogue in the core; :func:`core_text` shows one in the interface la
 
 from __future__ import annotations
 
+from typing import Any
+
 DOMAIN = "samverkan_tui"
 SOURCE_LANGUAGE = "sv"
 
@@ -55,10 +57,41 @@ def _(message: str) -> str:
 
 
 def core_text(message: str | BaseException) -> str:
-    """A refusal from the core (an exception or its message) in the interface language."""
-    from samverkan.i18n import translate  # cheap: Babel loads only when a message is shown
+    """A refusal from the core (an exception or its message) in the interface language.
 
-    return translate(message, _language)
+    A parameter that is one of the core's stable keys (a stage, a form, an answer …) is
+    shown by its label, so a Swedish refusal reads "samverkan 8 är Avslutad", never
+    "är ended" (:func:`samverkan_tui.labels.parameter`).
+    """
+    from samverkan.i18n import Message, message_of, translate  # cheap: Babel loads only when shown
+
+    text = message_of(message)
+    if not isinstance(text, Message):
+        return str(text)
+    text = _labelled(text)
+    if _language == "en":  # the core's own language: its template, with the labels
+        return _english(text)
+    return translate(text, _language)
+
+
+def _labelled(message: Any) -> Any:
+    """``message`` with each parameter that is a stable key replaced by its label."""
+    from samverkan.i18n import Message
+    from samverkan_tui import labels
+
+    params = {k: _labelled(v) if isinstance(v, Message) else labels.parameter(k, v)
+              for k, v in message.params.items()}
+    return Message(str(message), message.template, params)
+
+
+def _english(message: Any) -> str:
+    from samverkan.i18n import Message
+
+    params = {k: _english(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    try:
+        return message.template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(message)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention

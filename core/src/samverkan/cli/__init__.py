@@ -23,11 +23,14 @@ from samverkan.cli.context import AppContext, fail_on_refusal, pass_app
 #: command name -> "module:attribute" of the click command
 COMMANDS = {
     "plugins": "samverkan.cli.admin:plugins_cmd",
+    "plugin": "samverkan.cli.plugin_cmd:plugin_group",
     "init": "samverkan.cli.admin:init_cmd",
     "demo": "samverkan.cli.admin:demo_cmd",
     "audit": "samverkan.cli.admin:audit_group",
     "backup": "samverkan.cli.admin:backup_cmd",
-    "outbox": "samverkan.cli.admin:outbox_group",
+    "restore": "samverkan.cli.admin:restore_cmd",
+    "outbox": "samverkan.cli.delivery:outbox_group",
+    "worker": "samverkan.cli.delivery:worker_cmd",
     "org": "samverkan.cli.org:org_group",
     "collab": "samverkan.cli.collab:collab_group",
     "rules": "samverkan.cli.rules:rules_group",
@@ -53,6 +56,14 @@ class SamverkanGroup(click.Group):
 
             get_plugin_manager().always_on().call("register_commands", cli=self)
 
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        if ctx.parent is None:  # the root's help says which database a plain run opens
+            from samverkan.runtime.config import describe_default
+
+            formatter.write_paragraph()
+            formatter.write_text(describe_default())
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._plugin_commands()
         return sorted(set(COMMANDS) | set(self.commands))
@@ -71,13 +82,17 @@ def make_cli() -> click.Group:
 
     @click.group(cls=SamverkanGroup, invoke_without_command=True,
                  context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option("--db", "db", type=click.Path(dir_okay=False), envvar="SAMVERKAN_DB",
-                  help="Database file (default: the embedded database in the user data dir).")
+    @click.option("--db", "db", type=click.Path(dir_okay=False),
+                  help="Database file (default: SAMVERKAN_DB, else the config's `database`, "
+                       "else the embedded database in the user data dir; see the end of this help).")
+    @click.option("--config", "config", type=click.Path(dir_okay=False),
+                  help="Configuration file (default: SAMVERKAN_CONFIG, else the user config dir).")
     @click.option("--user", "user", help="Act as this user (only for the configured service account).")
     @click.option("--lang", type=click.Choice(["sv", "en"]), help="Language of the interface.")
     @click.version_option(__version__, prog_name="samverkan")
     @click.pass_context
-    def cli(ctx: click.Context, db: str | None, user: str | None, lang: str | None) -> None:
+    def cli(ctx: click.Context, db: str | None, config: str | None, user: str | None,
+            lang: str | None) -> None:
         """samverkan: collaborations between a municipality and civil society.
 
         Without a command, opens the interactive interface.
@@ -86,7 +101,7 @@ def make_cli() -> click.Group:
             from samverkan.runtime.startup import resume_gc
 
             resume_gc()
-        ctx.obj = AppContext.create(db, user, lang)
+        ctx.obj = AppContext.create(db, user, lang, config)
         if ctx.invoked_subcommand is None:
             ctx.exit(ctx.obj.launch_interface() or 0)
 

@@ -9,6 +9,7 @@ import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app
 from samverkan.domain.errors import SamverkanError, ValidationError
+from samverkan.i18n import msg
 
 
 @click.command("plugins")
@@ -50,22 +51,43 @@ def plugins_cmd(as_json: bool) -> None:
 
 @click.command("init")
 @click.option("--municipality", "-m", required=True, help="Key of an installed municipality plugin.")
+@click.option("--set-default", is_flag=True,
+              help="Make this database the one a plain `samverkan` opens, replacing the configured one.")
 @pass_app
-def init_cmd(app: AppContext, municipality: str) -> None:
-    """Create or migrate the database, record the municipality and write the config file."""
-    from samverkan.runtime.config import write_config
+def init_cmd(app: AppContext, municipality: str, set_default: bool) -> None:
+    """Create or migrate the database and record the municipality.
 
+    The first database of an installation is recorded in the config file as the one a
+    plain `samverkan` (and the SSH forced command) opens. A configured default is never
+    replaced silently: initialising another database leaves it as it is and says so,
+    unless --set-default is given.
+    """
+    from samverkan.runtime.config import default_db_path, same_file, write_config
+
+    settings = app.settings
+    app.creates = True
     services = app.services
     services.set_municipality(municipality)
     if not services.users():
         # whoever installs becomes the first admin, and can work at once in a small office
-        services.add_user(app.settings.user, "admin,officer,manager")
-        click.echo(f"{app.settings.user} is the first admin (roles: admin, officer, manager)")
-    config = dict(app.settings.config)
-    config.update({"database": str(app.settings.db_path.resolve()), "municipality": municipality})
-    config.setdefault("lang", app.settings.lang)
-    write_config(app.settings.config_path, config)
-    click.echo(f"initialised {app.settings.db_path} for {municipality} (config: {app.settings.config_path})")
+        services.add_user(settings.user, "admin,officer,manager")
+        click.echo(f"{settings.user} is the first admin (roles: admin, officer, manager)")
+    click.echo(f"initialised {settings.db_path} for {municipality}")
+    here = settings.db_path.resolve()
+    default = settings.pinned_db or default_db_path()
+    if same_file(here, default) and settings.pinned_db:
+        return  # already the configured default: nothing to write
+    if not same_file(here, default) and (settings.pinned_db or default.exists()) and not set_default:
+        # another database is the default already: never re-pointed silently
+        click.echo(msg("{config} unchanged: a plain `samverkan` still opens {default}; use --db {path} "
+                       "for this database, or run init again with --set-default",
+                       config=settings.config_path, default=default, path=here))
+        return
+    config = dict(settings.config)
+    config.update({"database": str(here), "municipality": municipality})
+    config.setdefault("lang", settings.lang)
+    write_config(settings.config_path, config)
+    click.echo(f"{settings.config_path}: a plain `samverkan` now opens {here}")
 
 
 @click.command("demo")
@@ -76,6 +98,7 @@ def demo_cmd(app: AppContext, municipality: str, force: bool) -> None:
     """Fill a new database with the municipality's demo data."""
     from samverkan.services.demo import load_demo
 
+    app.creates = True
     counts = load_demo(app.services, municipality, force=force)
     click.echo(f"demo data for {municipality}: {counts['organisations']} organisations, "
                f"{counts['collaborations']} collaborations in {app.settings.db_path}")
@@ -140,30 +163,50 @@ def backup_cmd(app: AppContext, dest: str) -> None:
     click.echo(f"backup written to {dest}\nevents: {manifest['events']}\nhead: {manifest['head']}")
 
 
-@click.group("outbox")
-def outbox_group() -> None:
-    """Notifications waiting to be sent (e.g. to the preparatory group's mailbox)."""
-
-
-@outbox_group.command("list")
-@click.option("--pending", is_flag=True, help="Only those not yet sent.")
+@click.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="The backup's manifest (default: BACKUP.manifest.json).")
 @pass_app
-def outbox_list(app: AppContext, pending: bool) -> None:
-    """List the outbox."""
-    for row in app.services.outbox(pending_only=pending):
-        state = f"sent {row['sent_at']}" if row["sent_at"] else ("failed: " + row["error"] if row["error"] else "pending")
-        click.echo(f"{row['id']}\t{row['recipient']}\t{row['subject']}\t{state}")
+def restore_cmd(app: AppContext, backup: str, manifest: str | None) -> None:
+    """Restore the database from BACKUP: check it against its manifest, restore, check again.
+
+    The backup must match its manifest (SHA-256, integrity, audit chain, event count and
+    head) or nothing is changed. The file as it was is kept next to it
+    (NAME.before-restore-TIME). Sessions may keep the database open: the backup's pages
+    are written into it through SQLite. A file too damaged to open is replaced instead.
+    """
+    from samverkan.domain.errors import StoreError
+
+    db = app.settings.db_path
+    services = None
+    if db.exists():
+        try:
+            services = app.services
+        except StoreError:
+            services = None  # cannot be opened at all: replaced as a file below
+    if services is not None:
+        app.require("restore")  # refused before the manifest is read
+    data = _read_manifest(Path(manifest or backup + ".manifest.json"))
+    if services is not None:
+        result = services.restore(backup, data)
+    else:
+        from samverkan.store.store import restore_file
+
+        result = restore_file(db, backup, data)
+    click.echo(f"restored {db} from {backup}\nevents: {result['events']}\nhead: {result['head']}\n"
+               "integrity ok, audit chain ok: as the manifest says")
+    if result["kept"]:
+        click.echo(f"the file as it was is kept as {result['kept']}")
 
 
-@outbox_group.command("send")
-@pass_app
-def outbox_send(app: AppContext) -> None:
-    """Send pending notifications through the SMTP server in the config's [smtp] table."""
-    app.require("deliver_outbox")  # refused before the configuration is looked at
-    smtp = app.settings.smtp
-    if not smtp.get("host"):
-        raise SamverkanError(f"no [smtp] host in {app.settings.config_path}; notifications stay in the outbox")
-    counts = app.services.deliver_outbox(smtp)
-    click.echo(f"sent: {counts['sent']}, failed: {counts['failed']}")
-    if counts["failed"]:
-        raise SystemExit(1)
+def _read_manifest(path: Path) -> dict:
+    if not path.exists():
+        raise ValidationError(msg("no manifest {path}; give it with --manifest", path=path), "manifest")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        int(data["events"]), str(data["head"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(msg("{path}: not a samverkan backup manifest ({error})",
+                                  path=path, error=str(exc))) from None
+    return data

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from samverkan.domain.errors import SamverkanError, TransitionRefused
+from samverkan.domain.model import escape_text
 from samverkan.runtime.config import Settings, resolve
 
 
@@ -21,11 +22,25 @@ class AppContext:
 
     settings: Settings
     _services: Any = field(default=None, repr=False)
+    #: the command creates a database (init, demo): a missing file is not refused
+    creates: bool = False
 
     @classmethod
-    def create(cls, db: str | None, user: str | None, lang: str | None) -> AppContext:
-        """Resolve settings; ``--user`` only for the configured service account."""
-        settings = resolve(db, lang)
+    def create(cls, db: str | None, user: str | None, lang: str | None,
+               config: str | None = None) -> AppContext:
+        """Resolve settings; ``--user`` only for the configured service account.
+
+        ``--user`` makes a served session (see :mod:`samverkan.runtime.config`): it opens
+        only the configured database, and over SSH it takes nothing from the environment
+        the client may have sent.
+        """
+        from samverkan.runtime.config import reached_over_ssh, scrub_client_environment
+
+        served = bool(user)
+        trust_env = not (served and reached_over_ssh())
+        if not trust_env:
+            scrub_client_environment()
+        settings = resolve(db, lang, config=config, served=served, trust_env=trust_env)
         if user:
             account = settings.config.get("service_account")
             if not account or account != settings.user:
@@ -38,10 +53,17 @@ class AppContext:
 
     @property
     def services(self):
-        """Services on the configured database (opened and migrated on first use)."""
+        """Services on the configured database (opened and migrated on first use).
+
+        A database file that does not exist is refused (nothing is created) unless the
+        command creates one (:attr:`creates`): a mistyped ``--db`` must not silently
+        become a new, empty database where everyone holds every role.
+        """
         if self._services is None:
+            from samverkan.runtime.config import check_database
             from samverkan.services import Services
 
+            check_database(self.settings, creates=self.creates)
             self._services = Services.open(self.settings.db_path, self.settings.user, self.settings.origin)
         return self._services
 
@@ -59,15 +81,26 @@ class AppContext:
         self.services.authorize(permission.resolve((), {}), entity=permission.on, entity_id="*")
 
     def launch_interface(self) -> int | None:
-        """Open the registered interface (the TUI), or print help when none is installed."""
-        from samverkan.plugin.manager import get_plugin_manager
+        """Open the registered interface (the TUI), or print help when none is installed.
 
+        A served session (the SSH forced command) is interactive only: without a terminal
+        it says so in one line and exits (status 1), it never creates a database, and a
+        person may hold at most ``[session] max_per_user`` of them at once.
+        """
+        from samverkan.plugin.manager import get_plugin_manager
+        from samverkan.runtime.config import check_database, may_create_interactively
+        from samverkan.runtime.terminal import require_terminal, session_slots
+
+        if self.settings.served:
+            require_terminal()  # before anything else: `ssh -T` and `ssh host cmd` end here
+        check_database(self.settings, creates=may_create_interactively(self.settings))
         interfaces = get_plugin_manager().interfaces()
         if "tui" not in interfaces:
             click.echo(click.get_current_context().get_help())
             click.echo("\nNo interface is installed (install samverkan-tui).", err=True)
             return 0
-        return interfaces["tui"].launch(self.settings)
+        with session_slots(self.settings):  # [session] max_per_user, for served sessions
+            return interfaces["tui"].launch(self.settings)
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -82,22 +115,55 @@ def print_findings(findings: list[Any], stream: Any = None) -> None:
 
 @contextmanager
 def fail_on_refusal() -> Iterator[None]:
-    """Turn a SamverkanError into its message on stderr and exit status 1."""
+    """The boundary of every command: what it prints is safe for a terminal, a
+    SamverkanError becomes its message on stderr and exit status 1, and anything else
+    one line with an incident id (the traceback goes to the administrator's log, see
+    :mod:`samverkan.services.incidents`), never a traceback with SQL and data."""
+    stdout = sys.stdout
+    sys.stdout = TerminalSafe(stdout)  # type: ignore[assignment]
     try:
         yield
     except TransitionRefused as exc:
-        click.echo(f"Error: {exc}", err=True)
-        print_findings(exc.findings, sys.stderr)
+        click.echo(f"Error: {escape_text(str(exc))}", err=True)
+        print_findings(exc.findings, TerminalSafe(sys.stderr))
         sys.exit(1)
     except SamverkanError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {escape_text(str(exc))}", err=True)
         sys.exit(1)
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise  # click's own: usage errors (exit 2), --help, ctrl+c
     except Exception as exc:  # a defect: one line, never a traceback with SQL and data
-        click.echo(f"Error: unexpected {type(exc).__name__}: {exc} "
-                   "(the change was not saved; please report this)", err=True)
+        from samverkan.services.incidents import record, unexpected
+
+        ctx = click.get_current_context(silent=True)
+        app = ctx.find_object(AppContext) if ctx is not None else None
+        incident = record(exc, database=app.settings.db_path if app is not None else None)
+        click.echo(f"Error: {unexpected(exc, incident)}", err=True)
         sys.exit(1)
+    finally:
+        sys.stdout = stdout
+
+
+class TerminalSafe:
+    """A text stream that writes what it is given with control characters, bidirectional
+    controls and zero-width characters shown as ``\\uXXXX`` (:func:`escape_text`).
+
+    Text is cleaned when it is stored; this covers what was stored before that, and
+    the audit log, which keeps what was written. Every command's stdout goes through it.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: Any) -> Any:
+        return self._stream.write(escape_text(text) if isinstance(text, str) else text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding … of the stream
+        return getattr(self._stream, name)
 
 
 def echo_json(value: Any) -> None:

@@ -16,10 +16,16 @@ def rules_group() -> None:
 @click.argument("key")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_show(key: str, fmt: str) -> None:
-    """Show the rules, checks and gates of municipality KEY, each with its source."""
+    """Show the rules, checks and gates of municipality KEY, each with its source.
+
+    KEY@YYYY-MM-DD shows those in force on that day (a collaboration decided then is
+    judged by them), preceded in text by the versions of the documents in force.
+    """
+    from samverkan.plugin.compare import parse_side
     from samverkan.plugin.manager import get_plugin_manager
 
-    view = get_plugin_manager().view(key)
+    key, on = parse_side(key)
+    view = get_plugin_manager().view(key).at(on)
     items = [
         {"id": r.id, "kind": "rule", "topic": r.topic, "text": r.text, "source": str(r.source),
          "value": r.value, "forms": list(r.forms)} for r in view.rules()
@@ -33,6 +39,11 @@ def rules_show(key: str, fmt: str) -> None:
     if fmt == "json":
         echo_json(items)
         return
+    if on is not None:
+        click.echo(f"Regler i kraft {on.isoformat()}, enligt:")
+        for doc in view.documents():
+            click.echo(f"  {_document_line(doc)}")
+        click.echo()
     for it in items:
         forms = f" [{', '.join(it['forms'])}]" if it["forms"] else ""
         click.echo(f"{it['id']} ({it['kind']}: {it['topic']}){forms}\n  {it['text']}\n  källa: {it['source']}")
@@ -40,6 +51,14 @@ def rules_show(key: str, fmt: str) -> None:
 
 STATUS_LABELS = {"same": "samma", "different": "olika", "only_a": "bara A", "only_b": "bara B",
                  "neither": "ingen"}
+CHANGE_LABELS = {"added": "ny", "removed": "borttagen", "changed": "ändrad"}
+
+
+def _document_line(doc) -> str:
+    """A document as a version: title, number, date and the period it is in force."""
+    ref = ", ".join(p for p in (doc.number, doc.date) if p)
+    period = f"gäller {doc.validity}" + (" (datum antaget)" if doc.date_assumed else "")
+    return f"{doc.title}{f' ({ref})' if ref else ''}: {period}"
 
 
 @rules_group.command("compare")
@@ -52,16 +71,27 @@ STATUS_LABELS = {"same": "samma", "different": "olika", "only_a": "bara A", "onl
 def rules_compare(a: str, b: str, form: str | None, only_differences: bool, fmt: str) -> None:
     """Compare the rules of municipalities A and B topic by topic.
 
+    A or B may name a date, KEY@YYYY-MM-DD, for the rules in force on that day (without:
+    today's). The same municipality at two dates shows what a revision changed: after
+    the topics, every document, form, check, agreement section, decision authority,
+    follow-up policy, rule and gate added, removed or changed (JSON: an object with
+    "comparison", "rows" and "changes"; otherwise a list of rows).
+
     Rows come in the fixed topic order, so the output can be diffed and kept in version
     control. Status: same, different, only_a, only_b, neither.
     """
-    from samverkan.plugin.compare import compare, to_data
+    from samverkan.plugin.compare import compare, parse_side, to_data
     from samverkan.plugin.manager import get_plugin_manager
 
-    comparison = compare(get_plugin_manager(), a, b, form)
+    (key_a, on_a), (key_b, on_b) = parse_side(a), parse_side(b)
+    comparison = compare(get_plugin_manager(), key_a, key_b, form, on_a=on_a, on_b=on_b)
     rows = comparison.differences() if only_differences else comparison.rows
     if fmt == "json":
-        echo_json([r.as_dict() for r in rows])
+        if comparison.is_revision:
+            echo_json({**to_data(comparison, []), "rows": [r.as_dict() for r in rows],
+                       "changes": [c.as_dict() for c in comparison.changes]})
+        else:
+            echo_json([r.as_dict() for r in rows])
     elif fmt == "toml":
         import tomli_w
 
@@ -76,6 +106,14 @@ def rules_compare(a: str, b: str, form: str | None, only_differences: bool, fmt:
                     click.echo(f"  {name}: {side.text}\n    källa: {side.source}")
                 else:
                     click.echo(f"  {name}: (regleras inte)")
+        if comparison.is_revision:
+            click.echo(f"\nÄndringar från {a} till {b}: {len(comparison.changes)}")
+            for c in comparison.changes:
+                click.echo(f"{CHANGE_LABELS[c.status]} {c.kind} {c.id}")
+                for label, data in (("före", c.before), ("efter", c.after)):
+                    if data is not None:
+                        click.echo(f"  {label}: {data['text']}" + (
+                            f"\n    källa: {data['source']}" if data.get("source") else ""))
 
 
 def _compare_markdown(comparison, rows) -> str:
@@ -86,8 +124,25 @@ def _compare_markdown(comparison, rows) -> str:
             return "*regleras inte*"
         return f"{side.text} (källa: {side.source})".replace("\n", "<br>")
 
-    title = f"# {comparison.name_a} jämfört med {comparison.name_b}" + (
+    def named(side: str) -> str:
+        on = comparison.on_a if side == "a" else comparison.on_b
+        name = comparison.name_a if side == "a" else comparison.name_b
+        return f"{name} {on.isoformat()}" if on else name
+
+    title = f"# {named('a')} jämfört med {named('b')}" + (
         f" ({comparison.form})" if comparison.form else "")
-    table = markdown_table(["Ämne", "Status", comparison.name_a, comparison.name_b],
+    table = markdown_table(["Ämne", "Status", named("a"), named("b")],
                            [[r.topic.label, STATUS_LABELS[r.status], cell(r.a), cell(r.b)] for r in rows])
-    return f"{title}\n\n{table}"
+    out = f"{title}\n\n{table}"
+    if comparison.is_revision:
+        def text(data) -> str:
+            if data is None:
+                return "–"
+            src = f" (källa: {data['source']})" if data.get("source") else ""
+            return f"{data['text']}{src}".replace("\n", "<br>")
+
+        changed = markdown_table(["Ändring", "Slag", "Id", named("a"), named("b")],
+                                 [[CHANGE_LABELS[c.status], c.kind, c.id, text(c.before), text(c.after)]
+                                  for c in comparison.changes])
+        out += f"\n\n## Ändringar\n\n{changed}"
+    return out

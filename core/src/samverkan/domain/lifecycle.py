@@ -95,6 +95,7 @@ ACTIONS: dict[str, str] = {
     "record": "record.add",
     "contribution": "contributions.set",
     "conflict": "conflict.declare",
+    "attach": "document.attach",
     "advance": "",  # the permission of the transition to the next stage
 }
 
@@ -112,7 +113,7 @@ def stage_allows(action: str, form: str, stage: str) -> bool:
         return bool(next_stages(form, stage))
     if action == "conflict":
         return True
-    # answer, edit, record, contribution: a closed collaboration is kept as it was
+    # answer, edit, record, contribution, attach: a closed collaboration is kept as it was
     return not closed
 
 
@@ -198,6 +199,12 @@ class GateContext(CollabState):
         return cls(**stored, from_stage=state.stage, to_stage=to_stage, actor=actor, checks=checks,
                    authority=authority, sections=list(sections or ()), today=today)
 
+    @property
+    def rules_date(self) -> dt.date:
+        """The date whose rules judge this case: its decision's date (the one being
+        recorded with the transition, or the stored one), before a decision ``today``."""
+        return rules_date(self.decision, self.today)
+
     def records_of(self, kind: str) -> list[Record]:
         """The plugin records of ``kind`` on this collaboration, oldest first."""
         return [r for r in self.records if r.kind == kind]
@@ -205,6 +212,13 @@ class GateContext(CollabState):
     def answer(self, check_id: str) -> CheckAnswer | None:
         """The answer to ``check_id``, if any."""
         return self.answers.get(check_id)
+
+
+def rules_date(decision: Decision | None, today: dt.date) -> dt.date:
+    """The date whose rules judge a collaboration: the day it was (or is being) decided,
+    else ``today``. A collaboration is judged under the rules in force then, so a later
+    revision of the guidelines does not re-judge a decision taken under an earlier one."""
+    return decision.decided_on if decision is not None and decision.decided_on else today
 
 
 GateCheck = Callable[[GateContext], Iterable["Finding | str"] | None]
@@ -221,6 +235,7 @@ class Gate:
     :param to_stages: target stages the gate guards; empty means every transition.
     :param forms: forms the gate applies to; empty means every form.
     :param blocking: severity of the findings given as plain messages.
+    :param quote: the sentence of the source the rule rests on, in the source's words.
     """
 
     id: str
@@ -230,6 +245,7 @@ class Gate:
     to_stages: tuple[str, ...] = ()
     forms: tuple[str, ...] = ()
     blocking: bool = True
+    quote: str = ""
 
     def applies(self, ctx: GateContext) -> bool:
         """Whether this gate guards the transition in ``ctx``."""

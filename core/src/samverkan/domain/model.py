@@ -41,12 +41,26 @@ LEGAL_FORMS = (
 # C0/C1 control characters and ANSI/OSC escape sequences. Stored text is shown in a
 # terminal, so anything that could move the cursor or retitle the window is removed
 # at the boundary instead of trusting every view to escape it.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# (CSI and OSC also as their one-byte C1 forms, U+009B and U+009D)
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]"
+                      r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?")
+#: invisible characters that change what text *looks* like it says (the Trojan Source
+#: attack, CVE-2021-42574): bidirectional embeddings, overrides and isolates
+#: (U+202A–U+202E, U+2066–U+2069) and zero-width characters (U+200B–U+200D, U+2060,
+#: U+FEFF)
+_INVISIBLE = "\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+#: what output escapes: as _CONTROL, but a carriage return that ends a line ("\r\n", a CSV
+#: for Excel) is kept; alone it could overwrite the line it is on
+_OUTPUT_UNSAFE = re.compile(f"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_INVISIBLE}]")
+#: what a line on a terminal screen never holds: every control character (newline and
+#: tab too) and the invisible characters above (the TUI removes them from what it draws)
+TERMINAL_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
 def clean_text(value: Any, field: str, *, required: bool = False, max_length: int = 10_000) -> str:
-    """Return ``value`` as text without terminal escape sequences or control characters.
+    """Return ``value`` as text without terminal escape sequences, control characters,
+    bidirectional overrides and isolates, or zero-width characters.
 
     Newlines and tabs are kept. Rich markup such as ``[bold]`` is *kept* as literal text:
     it is data, and the interfaces are responsible for showing it literally.
@@ -61,6 +75,33 @@ def clean_text(value: Any, field: str, *, required: bool = False, max_length: in
     if len(text) > max_length:
         raise ValidationError(msg("{field}: longer than {max_length} characters", field=field, max_length=max_length), field)
     return text
+
+
+def clean_data(value: Any, field: str) -> Any:
+    """``value`` (JSON-like data: dicts, lists, text, numbers) with every text in it —
+    keys included — cleaned by :func:`clean_text`; numbers, booleans and None as they are."""
+    if isinstance(value, str):
+        return clean_text(value, field)
+    if isinstance(value, dict):
+        return {clean_text(str(k), field): clean_data(v, f"{field}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_data(v, field) for v in value]
+    return value
+
+
+def escape_text(text: str) -> str:
+    """``text`` for a terminal: control characters other than newline, tab and a
+    line-ending carriage return, bidirectional controls and zero-width characters shown
+    as ``\\uXXXX``.
+
+    For output of text stored before it was cleaned (and of the audit log, which keeps
+    what was written): the CLI passes everything it prints through this, so nothing
+    stored reaches a terminal as a control character. ``\\uXXXX`` is a JSON escape too,
+    so JSON output stays valid JSON with the same content.
+    """
+    if not _OUTPUT_UNSAFE.search(text):
+        return text
+    return _OUTPUT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def validate_orgnr(value: str) -> str:
@@ -239,12 +280,17 @@ class Collaboration:
     compensated: bool = False
     singles_out: bool = False
     is_example: bool = False
+    #: the answers to the form questionnaire (question key -> answer key), shown to the
+    #: decider (see samverkan.domain.form_guide; the services check them)
+    form_answers: dict[str, str] = field(default_factory=dict)
     id: int | None = None
     version: int = 1
     created_at: str = ""
 
     def __post_init__(self) -> None:
         self.title = clean_text(self.title, "title", required=True, max_length=300)
+        self.form_answers = {clean_text(str(k), "form_answers"): clean_text(str(v), "form_answers")
+                             for k, v in dict(self.form_answers or {}).items()}
         validate_form(self.form)
         _choice(self.initiator, INITIATORS, "initiator")
         for name in ("unit", "manager", "target_group", "purpose", "challenge", "policy_link",
@@ -408,6 +454,7 @@ class FollowUp:
         self.done_on = parse_date(self.done_on, "done_on") or dt.date.today()
         self.summary = clean_text(self.summary, "summary", required=True)
         self.goals_met = clean_text(self.goals_met, "goals_met")
+        self.evaluation = clean_data(dict(self.evaluation or {}), "evaluation")
         self.participants = {
             clean_text(k, "party", required=True, max_length=300): clean_text(v, "participants")
             for k, v in (self.participants or {}).items() if clean_text(v, "participants")
@@ -515,6 +562,9 @@ class Record:
     recorded_by: str = ""
     recorded_at: str = ""
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.data = clean_data(dict(self.data or {}), "data")
 
 
 @dataclass(frozen=True)

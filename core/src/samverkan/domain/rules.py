@@ -7,6 +7,7 @@ a rule carries a :class:`~samverkan.domain.model.Source`.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,8 +19,49 @@ from samverkan.domain.model import FORM_KEYS, CheckItem, Source
 
 
 @dataclass(frozen=True)
+class Validity:
+    """When a rule (or the document it cites) is in force: from ``valid_from`` up to and
+    including ``valid_until``; an open end is None (in force since always / still).
+
+    A collaboration is judged under the rules in force on its decision date (before a
+    decision: today), so a revision of the guidelines does not re-judge old decisions.
+    """
+
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the rule is in force on ``on``."""
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on <= self.valid_until)
+
+    def overlaps(self, other: Validity) -> bool:
+        """Whether some day is in both periods."""
+        lo = max((d for d in (self.valid_from, other.valid_from) if d), default=None)
+        hi = min((d for d in (self.valid_until, other.valid_until) if d), default=None)
+        return lo is None or hi is None or lo <= hi
+
+    @property
+    def dated(self) -> bool:
+        """Whether either end is given."""
+        return self.valid_from is not None or self.valid_until is not None
+
+    def __str__(self) -> str:
+        start = self.valid_from.isoformat() if self.valid_from else ""
+        end = self.valid_until.isoformat() if self.valid_until else ""
+        return f"{start}–{end}" if start or end else "–"
+
+
+@dataclass(frozen=True)
 class Document:
-    """A guideline document a municipality's rules come from."""
+    """A guideline document a municipality's rules come from.
+
+    :param date: the document's date as it is cited (``"november 2024"``), shown in sources.
+    :param valid_from: the first day the rules citing it apply (None: always); with
+        ``valid_until`` (the last day, when it was replaced) the version's period.
+    :param date_assumed: the period is not read from the document itself (only the year
+        or month is known, say); ``date_note`` says what it rests on.
+    """
 
     key: str
     title: str
@@ -27,11 +69,31 @@ class Document:
     date: str = ""
     url: str = ""
     note: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    date_assumed: bool = False
+    date_note: str = ""
 
     def source(self, section: str = "") -> Source:
         """A :class:`Source` pointing into this document."""
         ref = ", ".join(p for p in (self.number, self.date) if p)
         return Source(f"{self.title} ({ref})" if ref else self.title, section)
+
+    @property
+    def validity(self) -> Validity:
+        """The period the document's rules are in force."""
+        return Validity(self.valid_from, self.valid_until)
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the document's rules are in force on ``on``."""
+        return self.validity.in_force(on)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data: the document as a version (for detail views and JSON)."""
+        return {"key": self.key, "title": self.title, "number": self.number, "date": self.date,
+                "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+                "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+                "date_assumed": self.date_assumed, "date_note": self.date_note}
 
 
 @dataclass(frozen=True)
@@ -56,6 +118,10 @@ class Municipality:
             if doc.key == key:
                 return doc
         raise KeyError(f"{self.key}: no document {key!r}")
+
+    def documents_on(self, on: dt.date) -> tuple[Document, ...]:
+        """The documents whose rules are in force on ``on`` (the versions that apply then)."""
+        return tuple(d for d in self.documents if d.in_force(on))
 
 
 @dataclass(frozen=True)
@@ -87,6 +153,70 @@ class DecisionAuthority:
     source: Source
 
 
+#: the kinds of an evaluation input and what each is stored as
+EVALUATION_KINDS = {
+    "text": "text, stripped",
+    "integer": "a whole number",
+    "number": "a number (decimal comma or point)",
+    "kronor": "whole kronor (samverkan.domain.money)",
+    "percent": "entered in percent (25 or 25 %), stored as a fraction (0.25)",
+}
+
+
+@dataclass(frozen=True)
+class EvaluationField:
+    """One input of a follow-up's evaluation form: a labelled figure or text.
+
+    :param key: the key the value is stored under in the follow-up's ``evaluation``.
+    :param label: what the interfaces call it, in the municipality's words.
+    :param kind: one of :data:`EVALUATION_KINDS`.
+    :param header: a short label for a column of rows (the full ``label`` is shown with
+        the focused cell); defaults to ``label``.
+    :param minimum: the least value accepted, in the units typed (percent for a
+        percentage), or the key of another field of the form whose value it is.
+    :param maximum: the greatest, likewise (``"years"``: at most the evaluation's years).
+    :param default: the stored value when left empty (None: left out of the evaluation).
+    :param help: one line on what to enter, shown with the field.
+    """
+
+    key: str
+    label: str
+    kind: str = "number"
+    required: bool = True
+    header: str = ""
+    minimum: float | str | None = None
+    maximum: float | str | None = None
+    default: Any = None
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in EVALUATION_KINDS:
+            raise ValidationError(f"unknown evaluation field kind {self.kind!r}", "kind")
+
+
+@dataclass(frozen=True)
+class EvaluationForm:
+    """The form of a follow-up's evaluation, declared by the municipality as data.
+
+    The interfaces build their inputs from it (labelled fields, then a table of rows) and
+    :func:`samverkan.domain.evaluation.read_form` turns what was typed into the
+    ``evaluation`` dict the policy's ``evaluate`` is given, refusing a value with a
+    message that names the field (and the row).
+
+    :param title: a heading for the evaluation (``"SROI"``).
+    :param fields: figures of the whole evaluation (investment, years …).
+    :param rows_key: where the rows are stored (``"outcomes"``); empty: no rows.
+    :param row_label: what one row is called (``"Utfall"``), numbered in messages.
+    :param columns: the fields of each row.
+    """
+
+    title: str
+    fields: tuple[EvaluationField, ...] = ()
+    rows_key: str = ""
+    row_label: str = ""
+    columns: tuple[EvaluationField, ...] = ()
+
+
 @dataclass(frozen=True)
 class FollowUpPolicy:
     """How often and against what a collaboration is followed up.
@@ -95,6 +225,13 @@ class FollowUpPolicy:
     :param measure: how results are measured, in the municipality's words.
     :param evaluate: optional; given the follow-up's evaluation data, returns computed
         figures to store with it (Linköping's SROI). Raises ValidationError on bad data.
+    :param evaluation_fields: the keys of the evaluation, for a policy without a form
+        (entered as text or JSON).
+    :param evaluation_form: optional; the evaluation's inputs with labels, kinds and
+        bounds (:class:`EvaluationForm`), from which the interfaces build their forms.
+    :param summarise: optional; given a stored evaluation (input and computed figures),
+        returns the result as a :class:`ReportTable` (key figures, sections per row) for
+        the interfaces to show instead of the raw data; None when there is nothing to show.
     """
 
     interval_months: int
@@ -102,6 +239,8 @@ class FollowUpPolicy:
     source: Source
     evaluate: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     evaluation_fields: tuple[str, ...] = ()
+    evaluation_form: EvaluationForm | None = None
+    summarise: Callable[[dict[str, Any]], ReportTable | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,14 +358,7 @@ def load_toml(package: str, name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-# -- building these objects from a plugin's TOML data -----------------------------
-
-
-def municipality_from_data(data: dict[str, Any]) -> Municipality:
-    """A :class:`Municipality` from a ``documents.toml`` table (key, name, organisation,
-    optional mailbox, and a ``[[documents]]`` array)."""
-    docs = tuple(Document(**d) for d in data["documents"])
-    return Municipality(data["key"], data["name"], data["organisation"], docs, data.get("mailbox", ""))
+# -- for plugins that read their own TOML (a DataPlugin needs neither) -------------
 
 
 def sourced(entry: dict[str, Any], docs: dict[str, Document]) -> tuple[dict[str, Any], Source]:
@@ -237,12 +369,3 @@ def sourced(entry: dict[str, Any], docs: dict[str, Document]) -> tuple[dict[str,
     """
     rest = dict(entry)
     return rest, docs[rest.pop("document")].source(rest.pop("section", ""))
-
-
-def forms_from_data(entries: list[dict[str, Any]], docs: dict[str, Document]) -> list[FormOffer]:
-    """Form offers from ``[[forms]]`` entries, each citing one of ``docs``."""
-    out = []
-    for entry in entries:
-        rest, source = sourced(entry, docs)
-        out.append(FormOffer(source=source, **rest))
-    return out

@@ -8,6 +8,11 @@ built-in national rules, the TUI) are always on.
 
 Hooks named ``register_*`` receive a ``register`` callback; call it once per object.
 The core validates each object and reports a bad one with the plugin's name.
+
+The hooks that state rules (forms, checks, gates, decision authority, agreement sections,
+follow-up policy, rule texts) also receive ``on``, the date whose rules are asked for: a
+collaboration is judged under the rules in force on its decision date. Name it to answer
+with dated versions; leave it out and the same answer holds for every date.
 See docs/writing-a-plugin.md for a complete example.
 """
 
@@ -18,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable
 
     import click
@@ -59,28 +65,45 @@ def municipality() -> Municipality | None:
 
 
 @hookspec
-def register_forms(register: Callable[[Any], None]) -> None:
+def register_forms(register: Callable[[Any], None], on: dt.date) -> None:
     """Register the collaboration forms the municipality offers, under their local names.
 
     :param register: call with a :class:`samverkan.domain.rules.FormOffer` per form. A form the
         municipality does not offer may still be registered with ``offered=False`` and a
         ``note`` saying where to turn instead.
+    :param on: the date whose rules are asked for: a collaboration's decision date (before
+        a decision, today). A plugin with dated versions answers with those in force that
+        day; one without may leave the parameter out.
     """
 
 
 @hookspec
-def register_checks(register: Callable[[Any], None]) -> None:
+def register_checks(register: Callable[[Any], None], on: dt.date) -> None:
     """Register checklist items (:class:`samverkan.domain.model.CheckItem`).
 
     Each item names the forms it applies to (none: every form), whether it must be
     answered before the decision, and whether ``not_met`` blocks the decision.
 
     :param register: call with one :class:`~samverkan.domain.model.CheckItem` per item.
+    :param on: the date whose rules are asked for: a collaboration's decision date (before
+        a decision, today). A plugin with dated versions answers with those in force that
+        day; one without may leave the parameter out.
     """
 
 
 @hookspec
-def register_gates(register: Callable[[Any], None]) -> None:
+def register_form_guide(register: Callable[[Any], None], on: dt.date) -> None:
+    """Register what the answers of the core's form questionnaire mean in this municipality.
+
+    :param register: call with one :class:`samverkan.domain.form_guide.GuideRule` per rule:
+        a form it points to, rules out or cautions about for a set of answers, with the
+        reason and the sentence of the source it rests on.
+    :param on: the date whose rules are asked for (today when an officer asks).
+    """
+
+
+@hookspec
+def register_gates(register: Callable[[Any], None], on: dt.date) -> None:
     """Register gates (:class:`samverkan.domain.lifecycle.Gate`) that guard lifecycle transitions.
 
     A gate's ``check`` receives a :class:`samverkan.domain.lifecycle.GateContext` holding the
@@ -88,6 +111,9 @@ def register_gates(register: Callable[[Any], None]) -> None:
     the database or keep state.
 
     :param register: call with one :class:`~samverkan.domain.lifecycle.Gate` per rule.
+    :param on: the date whose rules are asked for: a collaboration's decision date (before
+        a decision, today). A plugin with dated versions answers with those in force that
+        day; one without may leave the parameter out.
     """
 
 
@@ -108,17 +134,20 @@ def register_record_kinds(register: Callable[[Any], None]) -> None:
 
 
 @hookspec(firstresult=True)
-def decision_authority(form: str) -> DecisionAuthority | None:
+def decision_authority(form: str, on: dt.date) -> DecisionAuthority | None:
     """Say who decides on a collaboration of ``form`` (a manager or a board).
 
     :param form: the form key.
+    :param on: the date whose rules are asked for: a collaboration's decision date (before
+        a decision, today). A plugin with dated versions answers with those in force that
+        day; one without may leave the parameter out.
     :returns: a :class:`samverkan.domain.rules.DecisionAuthority`, or None to leave it to the
         core default (the responsible manager). Stops at first non-None result.
     """
 
 
 @hookspec
-def agreement_sections(form: str) -> list[AgreementSection] | None:
+def agreement_sections(form: str, on: dt.date) -> list[AgreementSection] | None:
     """List the sections a written agreement of ``form`` must or should contain.
 
     The core enforces them (gate ``core.agreement.sections``): a missing required section
@@ -126,16 +155,22 @@ def agreement_sections(form: str) -> list[AgreementSection] | None:
     section key not listed here is refused when the agreement is recorded.
 
     :param form: the form key.
+    :param on: the date whose rules are asked for: a collaboration's decision date (before
+        a decision, today). A plugin with dated versions answers with those in force that
+        day; one without may leave the parameter out.
     :returns: a list of :class:`samverkan.domain.rules.AgreementSection` (results of all
         plugins are joined).
     """
 
 
 @hookspec(firstresult=True)
-def follow_up_policy(form: str) -> FollowUpPolicy | None:
+def follow_up_policy(form: str, on: dt.date) -> FollowUpPolicy | None:
     """Say how often and how a collaboration of ``form`` is followed up.
 
     :param form: the form key.
+    :param on: the date whose rules are asked for: a collaboration's decision date (before
+        a decision, today). A plugin with dated versions answers with those in force that
+        day; one without may leave the parameter out.
     :returns: a :class:`samverkan.domain.rules.FollowUpPolicy`, or None for no schedule.
         Stops at first non-None result.
     """
@@ -147,12 +182,29 @@ def follow_up_policy(form: str) -> FollowUpPolicy | None:
 
 
 @hookspec
-def register_rules(register: Callable[[Any], None]) -> None:
+def register_rules(register: Callable[[Any], None], on: dt.date) -> None:
     """Register the municipality's rule texts per comparison topic.
 
     :param register: call with a :class:`samverkan.domain.rules.RuleText` whose ``topic`` is one
-        of :data:`samverkan.domain.topics.TOPIC_KEYS`; give a normalised ``value`` where the rule
-        is comparable as a value.
+        of :data:`samverkan.domain.topics.TOPIC_KEYS` or a topic the plugin registers with
+        :func:`register_topics`; give a normalised ``value`` where the rule is comparable
+        as a value, from the topic's vocabulary (:class:`samverkan.domain.topics.Values`).
+    :param on: the date whose rules are asked for: a collaboration's decision date (before
+        a decision, today). A plugin with dated versions answers with those in force that
+        day; one without may leave the parameter out.
+    """
+
+
+@hookspec
+def register_topics(register: Callable[[Any], None]) -> None:
+    """Register comparison topics of the municipality's own, beyond the core's.
+
+    A topic has a neutral key, label and explanation, so that another municipality can
+    answer it too; ``rules compare`` shows it after the core's topics, as regulated by
+    one side when only one answers it.
+
+    :param register: call with a :class:`samverkan.domain.topics.Topic` whose key is not a
+        core topic's.
     """
 
 

@@ -7,14 +7,18 @@ and the others keep working. ``SAMVERKAN_LOAD_PLUGINS`` (comma-separated entry-p
 names) restricts which entry points are loaded.
 
 :class:`MunicipalityView` calls hooks for one municipality: its own plugin plus the
-always-on plugins (those that do not implement ``municipality``).
+always-on plugins (those that do not implement ``municipality``). ``view.at(date)`` is
+the same view asking for the rules in force on that date (a collaboration's decision
+date); a view without a date asks for today's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -23,11 +27,13 @@ from typing import Any
 import pluggy
 
 from samverkan.domain.errors import SamverkanError, ValidationError
+from samverkan.domain.form_guide import GuideRule
 from samverkan.domain.lifecycle import CORE_GATES, Gate
 from samverkan.domain.model import FORM_KEYS, CheckItem
 from samverkan.domain.rules import (
     AgreementSection,
     DecisionAuthority,
+    Document,
     FollowUpPolicy,
     FormOffer,
     Interface,
@@ -36,12 +42,14 @@ from samverkan.domain.rules import (
     Report,
     RuleText,
 )
-from samverkan.domain.topics import TOPIC_KEYS
+from samverkan.domain.topics import TOPICS, Topic, extra_topic_error, value_error
 from samverkan.i18n import msg
 from samverkan.plugin import hookspecs
 
 ENTRY_POINT_GROUP = "samverkan"
 DEFAULT_PLUGINS = ("samverkan.plugin.national",)
+#: how many dated views a view keeps (one per decision date asked for, least recent dropped)
+DATED_VIEWS = 64
 
 
 @dataclass
@@ -137,6 +145,7 @@ class Registry:
         for key in self.municipalities():
             view = self.view(key)
             view.forms(), view.checks(), view.gates(), view.record_kinds(), view.rules(), view.reports()
+            view.topics()
             for form in FORM_KEYS:
                 view.decision_authority(form), view.agreement_sections(form), view.follow_up_policy(form)
         return self.problems
@@ -235,6 +244,8 @@ def _implements(pm: pluggy.PluginManager, plugin_name: str, hook: str) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    if getattr(exc, "located", False):  # a rule-data error names its file and line itself
+        return f"{type(exc).__name__}: {exc}"
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" ({last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -245,20 +256,58 @@ class MunicipalityView:
 
     Every hook implementation is called on its own: one that raises is recorded in
     :attr:`Registry.problems` with the plugin's name, and the others still answer.
+
+    The hooks that state rules are asked for the rules in force on :attr:`on` (their
+    ``on`` argument): today for a view made by :meth:`Registry.view`, a given date for one
+    made by :meth:`at`. What the hooks register is collected once per view.
     """
 
-    def __init__(self, registry: Registry, key: str | None, muni: Municipality | None):
+    def __init__(self, registry: Registry, key: str | None, muni: Municipality | None,
+                 on: dt.date | None = None, parent: MunicipalityView | None = None):
         self.registry = registry
         self.key = key
         self.municipality = muni
-        others = [
-            registry.pm.get_plugin(k)
-            for k in registry.municipalities()
-            if k != key and registry.pm.get_plugin(k) is not None
-        ]
-        self._others = others
+        #: the date whose rules this view answers with; None: today
+        self.on = on
+        if parent is None:
+            self._others = [
+                registry.pm.get_plugin(k)
+                for k in registry.municipalities()
+                if k != key and registry.pm.get_plugin(k) is not None
+            ]
+            self._callers: dict[str, Any] = {}
+            self._dated: OrderedDict[dt.date, MunicipalityView] = OrderedDict()
+        else:  # a dated view shares the plugins, the hook callers and the cache of views
+            self._others, self._callers, self._dated = parent._others, parent._callers, parent._dated
         self._cache: dict[str, Any] = {}
-        self._callers: dict[str, Any] = {}
+
+    def at(self, on: dt.date | None) -> MunicipalityView:
+        """The same municipality's rules as they were (or will be) in force on ``on``.
+
+        A collaboration is judged under the rules of its decision date (before a decision,
+        today). Views are kept per date (the :data:`DATED_VIEWS` most recent), so each
+        date's hooks are collected once. ``None``: this view's own date.
+        """
+        if on is None or on == self.on:
+            return self
+        view = self._dated.get(on)
+        if view is None:
+            view = self._dated[on] = MunicipalityView(self.registry, self.key, self.municipality, on, self)
+            while len(self._dated) > DATED_VIEWS:
+                self._dated.popitem(last=False)
+        else:
+            self._dated.move_to_end(on)
+        return view
+
+    @property
+    def date(self) -> dt.date:
+        """The date whose rules this view answers with (today for an undated view)."""
+        return self.on or dt.date.today()
+
+    def documents(self) -> tuple[Document, ...]:
+        """The municipality's documents whose rules are in force on this view's date: the
+        versions that apply to a collaboration decided then."""
+        return self.municipality.documents_on(self.date) if self.municipality else ()
 
     def _impls(self, hook: str) -> list[Any]:
         """The hook's implementations of this view's plugins, in pluggy's call order.
@@ -282,6 +331,7 @@ class MunicipalityView:
         registered first); an implementation that raises is reported and skipped.
         """
         results: list[tuple[str, Any]] = []
+        kwargs = {"on": self.date, **kwargs}
         for impl in self._impls(hook):
             args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
             try:
@@ -305,6 +355,7 @@ class MunicipalityView:
             self.registry.problems.append(problem)
 
     def _register(self, hook: str, kind: type | tuple[type, ...], sink: Callable[[Any], Any], **kwargs: Any) -> None:
+        kwargs = {"on": self.date, **kwargs}
         for impl in self._impls(hook):
             def register(obj: Any, _plugin: str = impl.plugin_name) -> None:
                 if not isinstance(obj, kind):
@@ -352,19 +403,43 @@ class MunicipalityView:
         """The core's gates followed by every plugin gate of this view."""
         return [*CORE_GATES, *self._collect("register_gates", Gate, lambda g: g.id)]
 
+    def form_guide(self) -> list[GuideRule]:
+        """What the answers of the form questionnaire mean here (every plugin's rules)."""
+        return self._collect("register_form_guide", GuideRule, lambda r: r.id)
+
     def record_kinds(self) -> dict[str, RecordKind]:
         """Plugin record kinds by key."""
         return {k.key: k for k in self._collect("register_record_kinds", RecordKind, lambda k: k.key)}
 
+    def topics(self) -> list[Topic]:
+        """The comparison topics: the core's, then those the plugins declare (by key)."""
+
+        def validate(t: Topic) -> None:
+            problem = extra_topic_error(t)
+            if problem:
+                raise ValidationError(problem)
+
+        extra = self._collect("register_topics", Topic, lambda t: t.key, validate)
+        return [*TOPICS, *sorted(extra, key=lambda t: t.key)]
+
     def rules(self) -> list[RuleText]:
-        """Rule texts per comparison topic, in topic order then id."""
+        """Rule texts per comparison topic, in topic order then id.
+
+        A rule on a topic nobody declared, or with a value outside its topic's
+        vocabulary, is refused (reported as a problem of its plugin).
+        """
+        topics = {t.key: t for t in self.topics()}
+        order = list(topics)
 
         def validate(rule: RuleText) -> None:
-            if rule.topic not in TOPIC_KEYS:
+            if rule.topic not in topics:
                 raise ValidationError(f"rule {rule.id}: unknown topic {rule.topic!r}")
+            problem = value_error(topics[rule.topic], rule.value)
+            if problem:
+                raise ValidationError(f"rule {rule.id}: {problem}")
 
         rules = self._collect("register_rules", RuleText, lambda r: r.id, validate)
-        return sorted(rules, key=lambda r: (TOPIC_KEYS.index(r.topic), r.id))
+        return sorted(rules, key=lambda r: (order.index(r.topic), r.id))
 
     def reports(self) -> dict[str, Report]:
         """Reports by key."""

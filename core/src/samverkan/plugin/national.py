@@ -3,34 +3,37 @@ competence, the procurement duty and state aid.
 
 Registered as a default plugin like any other (see :data:`samverkan.plugin.manager.DEFAULT_PLUGINS`),
 so every municipality's checklist starts from them. The rules themselves are data in
-``data/national.toml``.
+``data/national.toml``, in the same schema as a municipality's (read by
+:mod:`samverkan.plugin.datapack`), without a ``[municipality]``: these hooks are always on.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from samverkan.domain.model import CheckItem
-from samverkan.domain.rules import Document, load_toml, sourced
+from samverkan.domain.rules import Document, sourced
+from samverkan.plugin.datapack import DataPack, load_pack
 from samverkan.plugin.hookspecs import hookimpl
 
 
-@cache
-def _data() -> dict[str, Any]:
-    return load_toml("samverkan", "plugin/data/national.toml")
+def pack() -> DataPack:
+    """The national rule data (read once)."""
+    return load_pack("samverkan", "plugin/data")
 
 
 def documents() -> dict[str, Document]:
     """The national documents the checks cite, by key."""
-    return {k: Document(key=k, **v) for k, v in _data()["documents"].items()}
+    return pack().documents
 
 
 def checks_from_data(entries: list[dict[str, Any]], docs: dict[str, Document]) -> list[CheckItem]:
     """Build check items from TOML entries (``id``, ``text``, ``document``, ``section`` …).
 
-    Shared by the municipality plugins, whose checklists are data in the same shape.
+    For plugins that read their checklist themselves; a plugin made of data
+    (:class:`samverkan.plugin.dataplugin.DataPlugin`) needs no call.
     """
     items = []
     for entry in entries:
@@ -41,7 +44,7 @@ def checks_from_data(entries: list[dict[str, Any]], docs: dict[str, Document]) -
 
 
 @hookimpl
-def register_checks(register: Callable[[CheckItem], None]) -> None:
-    """The national checks every municipality's checklist starts from."""
-    for item in checks_from_data(_data()["checks"], documents()):
+def register_checks(register: Callable[[CheckItem], None], on: dt.date | None) -> None:
+    """The national checks in force on ``on`` every municipality's checklist starts from."""
+    for item in pack().checks_on(on):
         register(item)

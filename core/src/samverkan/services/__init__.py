@@ -13,6 +13,7 @@ the acting user, the municipality's plugin view and the declared permissions, se
 - :mod:`.transitions` — check, advance, decide, end
 - :mod:`.oversight` — the auditors' reports, one collaboration's record, the portfolio overview
 - :mod:`.exports` — reports and records as Excel, CSV and PDF files
+- :mod:`.form_guide` — the form questionnaire and its recommendation
 - :mod:`.admin` — users, municipality, audit log, backups, outbox, reports
 - :mod:`.demo` — demo data
 """
@@ -28,13 +29,14 @@ from samverkan.services.demo import DemoUseCases
 from samverkan.services.documents import DocumentUseCases
 from samverkan.services.exchange import ExchangeUseCases
 from samverkan.services.exports import ExportUseCases
+from samverkan.services.form_guide import FormGuideUseCases
 from samverkan.services.organisations import OrganisationUseCases
 from samverkan.services.session import Permission, Session, use_case
 from samverkan.services.transitions import ConfirmationNeeded, TransitionUseCases
 
 
 class Services(TransitionUseCases, ContributionUseCases, DocumentUseCases, OrganisationUseCases,
-               ExchangeUseCases, ExportUseCases, AdminUseCases, DemoUseCases):
+               ExchangeUseCases, ExportUseCases, FormGuideUseCases, AdminUseCases, DemoUseCases):
     """Every use case, bound to one database, one municipality and one acting user."""
 
 

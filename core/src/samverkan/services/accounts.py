@@ -22,6 +22,7 @@ from samverkan.i18n import msg
 
 _USERNAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$")
 _KEY = re.compile(r"^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( [^\n\r]*)?$")
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 MARK = "# managed by samverkan: do not edit by hand"
 
 
@@ -44,10 +45,26 @@ def validate_public_key(text: str) -> str:
     return line
 
 
-def default_command() -> str:
-    """The forced command template: this installation's ``samverkan`` executable."""
+def validate_email(text: str) -> str:
+    """An e-mail address for reminders ("" to have none): one ``local@domain``, no name."""
+    address = (text or "").strip()
+    if address and not _EMAIL.match(address):
+        raise ValidationError(msg("not an e-mail address: {address!r} (e.g. 'eva.svensson@kommun.se')",
+                                  address=address), "email")
+    return address
+
+
+def default_command(config: Path | None = None, db: Path | None = None) -> str:
+    """The forced command template: this installation's ``samverkan`` executable, pinned to
+    the configuration ``config`` and the database ``db`` when given, so that nothing the
+    SSH client sends can point a session at another file."""
     exe = shutil.which("samverkan") or str(Path(sys.argv[0]).resolve())
-    return f"{shlex.quote(exe)} --user {{user}}"
+    parts = [shlex.quote(exe)]
+    if config is not None:
+        parts += ["--config", shlex.quote(str(Path(config).expanduser().resolve()))]
+    if db is not None:
+        parts += ["--db", shlex.quote(str(Path(db).expanduser().resolve()))]
+    return " ".join(parts) + " --user {user}"
 
 
 def key_line(user: str, public_key: str, command: str = "") -> str:

@@ -3,8 +3,9 @@ backups, the outbox and the municipality's reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from samverkan.domain.errors import NotFound, SamverkanError, ValidationError
 from samverkan.domain.model import Event, clean_text
@@ -12,6 +13,15 @@ from samverkan.domain.reading import ReadSession
 from samverkan.domain.rules import Report, ReportTable
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
+
+if TYPE_CHECKING:
+    import threading
+
+    from samverkan.services.outbox import Clock, RetryPolicy, SmtpConfig
+    from samverkan.services.reminders import ReminderPolicy
+
+#: the delivery states of a notification
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
 
 
 class AdminUseCases(Session):
@@ -26,16 +36,18 @@ class AdminUseCases(Session):
 
     @use_case("users.manage", on="user")
     def add_user(self, name: str, roles: str | list[str], *, unit: str = "", public_key: str = "",
-                 keys_file: Path | None = None, command: str = "") -> dict[str, Any]:
+                 keys_file: Path | None = None, command: str = "", email: str | None = None) -> dict[str, Any]:
         """Register (or change) a user; with ``keys_file`` also rewrite the authorized_keys file.
 
         The database row and the file change together: the file is replaced atomically
         before the transaction commits, and a failure to write it rolls the row back.
         With no users yet, the single user holds every role, so whoever runs init may
-        register the first admin.
+        register the first admin. ``email`` (where reminders go): None keeps the stored
+        one, "" removes it.
         """
         from samverkan.domain.access import normalise_roles
         from samverkan.services.accounts import (
+            validate_email,
             validate_public_key,
             validate_username,
             write_authorized_keys,
@@ -45,8 +57,9 @@ class AdminUseCases(Session):
         role_list = normalise_roles(roles)
         key = validate_public_key(public_key) if public_key else ""
         unit = clean_text(unit, "unit")
+        address = None if email is None else validate_email(email)
         with self._tx():
-            self.store.upsert_user(name, role_list, unit, key)
+            self.store.upsert_user(name, role_list, unit, key, address)
             if keys_file is not None:
                 # the file must change with the row: written (atomically) before COMMIT
                 write_authorized_keys(keys_file, self.store.list_users(), command)
@@ -105,19 +118,102 @@ class AdminUseCases(Session):
                              {"dest": str(dest), "events": manifest["events"], "head": manifest["head"]})
         return manifest
 
+    @use_case("backup", on="database")
+    def restore(self, source: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Restore the database from the backup ``source``, checked against its
+        ``manifest`` before and after (see :meth:`samverkan.store.Store.restore`); then
+        apply pending migrations and audit the restore.
+
+        :returns: ``events`` and ``head`` of the restored file (equal to the manifest's,
+            read before the restore's own event), and ``kept``: the file as it was.
+        """
+        result = self.store.restore(source, manifest)
+        self.store.migrate()
+        self._view, self._municipality_key = None, None  # the backup's, read afresh
+        with self._tx():
+            self.store.audit("restore", "database", str(self.store.path), None,
+                             {"source": str(source), "events": result["events"],
+                              "head": result["head"], "kept": result["kept"]})
+        return result
+
     # -- outbox and reports ----------------------------------------------------------
 
     @use_case("read", on="notification")
-    def outbox(self, pending_only: bool = False) -> list[dict[str, Any]]:
-        """The notifications in the outbox, oldest first (``pending_only``: not yet sent)."""
-        return self.store.outbox(pending_only=pending_only)
+    def outbox(self, pending_only: bool = False, status: str | None = None,
+               collab_id: int | None = None) -> list[dict[str, Any]]:
+        """The notifications in the outbox, oldest first, each with its delivery ``status``
+        (pending, sending, sent, failed), ``attempts``, last ``error`` and
+        ``next_attempt_at``.
+
+        :param pending_only: only those not yet delivered (pending or being sent).
+        :param status: only those with this status (e.g. ``failed``, for the admin).
+        :param collab_id: only those about this collaboration.
+        """
+        if status is not None and status not in OUTBOX_STATUSES:
+            raise ValidationError(msg("unknown delivery status {status!r}; one of: {known}",
+                                      status=status, known=", ".join(OUTBOX_STATUSES)), "status")
+        return self.store.outbox(pending_only=pending_only, status=status, collab_id=collab_id)
+
+    @use_case("read", on="notification")
+    def outbox_attempts(self, notification_id: int) -> list[dict[str, Any]]:
+        """Every delivery attempt of one notification (time, worker, ok, error)."""
+        return self.store.outbox_attempts(int(notification_id))
 
     @use_case("outbox.send", on="notification")
-    def deliver_outbox(self, smtp: dict[str, Any]) -> dict[str, int]:
-        """Send pending notifications through the SMTP server ``smtp`` (see samverkan.services.outbox)."""
-        from samverkan.services.outbox import deliver
+    def deliver_outbox(self, smtp: SmtpConfig | dict[str, Any], *, worker: str = "",
+                       policy: RetryPolicy | None = None, clock: Clock | None = None,
+                       stop: threading.Event | None = None) -> dict[str, int]:
+        """Deliver the notifications that are due through the SMTP server ``smtp``.
 
-        return deliver(self.store, self.actor, self.origin, smtp)
+        See :mod:`samverkan.services.outbox`: claimed one at a time under the write lock,
+        sent outside it, every attempt recorded, retried with back-off up to the policy's
+        bound. :returns: counts of ``sent`` and ``failed`` attempts.
+        """
+        from samverkan.services.outbox import SmtpConfig, deliver, utc_now
+
+        config = smtp if isinstance(smtp, SmtpConfig) else SmtpConfig.from_mapping(smtp)
+        return deliver(self.store, self.actor, self.origin, config, worker=worker, policy=policy,
+                       clock=clock or utc_now, stop=stop)
+
+    @use_case("outbox.send", on="notification")
+    def retry_outbox(self, ids: list[int] | None = None) -> list[int]:
+        """Queue failed notifications again (``ids``, or every failed one); their ids.
+
+        Each gets one more attempt at the next pass (its earlier attempts still count
+        towards the bound), and is ``failed`` again unless the server accepts it.
+        """
+        with self._tx():
+            return self.store.requeue_notifications([int(i) for i in ids] if ids else None)
+
+    @use_case("outbox.send", on="notification")
+    def queue_reminders(self, policy: ReminderPolicy | None = None,
+                        on: dt.date | None = None) -> dict[str, Any]:
+        """Queue the follow-up reminders due ``on`` (today), each once (see
+        :mod:`samverkan.services.reminders`).
+
+        :returns: ``queued`` (how many were new) and ``problems`` (reminders that have
+            nobody to go to, e.g. a person without an e-mail address).
+        """
+        from samverkan.services.reminders import ReminderPolicy, plan, render
+
+        policy = policy or ReminderPolicy()
+        today = on or self.today
+        due = self.store.follow_ups_due((today + dt.timedelta(days=policy.days_before)).isoformat())
+        if not due:
+            return {"queued": 0, "problems": []}
+        users = {u["name"]: u for u in self.store.list_users()}
+        known = self.store.reminder_keys([r["id"] for r in due])
+        reminders, problems = plan(due, users, policy, today)
+        where = self.municipality_name or ""
+        fresh = [(r, render(r, where)) for r in reminders if r.key not in known]  # rendered before the lock
+        queued = 0
+        if fresh:
+            with self._tx():
+                for r, note in fresh:
+                    if self.store.queue_reminder(r.key, note, kind=r.kind, due=r.due.isoformat(),
+                                                 recipient=r.user) is not None:
+                        queued += 1
+        return {"queued": queued, "problems": problems}
 
     @use_case("read")
     def reports(self) -> dict[str, Report]:

@@ -1,5 +1,10 @@
 """Use cases on collaborations: register an initiative, change its details, list, read one,
-and what the municipality's rules say about its form."""
+and what the municipality's rules say about its form.
+
+A collaboration is judged under the rules in force on its decision date (before a
+decision: today): :meth:`CollaborationUseCases._rules_view` is the municipality's view at
+that date, which the gates, the checklist and the detail read.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from typing import Any
 from samverkan.domain import lifecycle
 from samverkan.domain.errors import ValidationError
 from samverkan.domain.lifecycle import GateContext
-from samverkan.domain.model import CheckAnswer, CheckItem, Collaboration, validate_form
+from samverkan.domain.model import CheckAnswer, CheckItem, Collaboration, Decision, validate_form
 from samverkan.domain.query import CollabQuery
 from samverkan.domain.rules import FormOffer, FormRules, Municipality
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
+from samverkan.plugin.manager import MunicipalityView
 from samverkan.services.session import Session, use_case
 
 #: what a user may write for the municipality as a party
@@ -48,6 +54,10 @@ class CollaborationUseCases(Session):
                                       note=offer.note or msg("not offered here")), "form")
         if not organisations:
             raise ValidationError(msg("a collaboration needs at least one organisation"), "org")
+        if fields.get("form_answers"):  # the questionnaire's answers, kept for the decider
+            from samverkan.domain.form_guide import validate_answers
+
+            fields["form_answers"] = validate_answers(fields["form_answers"])
         # the registration's own permission covers looking its organisations up
         orgs = [self._find_organisation(ref) for ref in organisations]
         collab = Collaboration(title=title, form=form, organisation_ids=[o.id for o in orgs],
@@ -114,17 +124,25 @@ class CollaborationUseCases(Session):
     def detail(self, state: CollabState) -> dict[str, Any]:
         """Everything about one collaboration, for a detail view.
 
-        Besides what :class:`CollabState` holds: the form's rules (``rules``), what the
+        Besides what :class:`CollabState` holds: the form's rules (``rules``) as they were
+        in force on the decision date (``rules_on``; before a decision today) and the
+        versions of the documents that applied then (``rule_documents``), what the
         acting user can do now (``allowed``, from :func:`lifecycle.allowed_actions`), the
         next stages, the case's documents, the collaboration's events and its notifications.
         """
         c = state.collaboration
-        rules = self._form_rules(c.form)
+        view = self._rules_view(state)
+        rules = self._form_rules(c.form, view)
+        offer = rules.offer or self.view.form(c.form)  # the form's name as it is called today
         return {
             "state": state,
             "collaboration": c,
-            "form_name": rules.name,
+            "form_name": offer.name if offer else c.form,
             "rules": rules,
+            # the date whose rules apply (the decision's, else today) and the versions of
+            # the municipality's documents in force then
+            "rules_on": view.date,
+            "rule_documents": view.documents(),
             "organisations": state.organisations,
             "checks": rules.checks,
             "answers": state.answers,
@@ -149,19 +167,26 @@ class CollaborationUseCases(Session):
     @use_case("read", on="collaboration", reads=("answers",))
     def checklist(self, state: CollabState) -> list[tuple[CheckItem, CheckAnswer | None]]:
         """The checklist of a collaboration's form with the answers so far."""
-        return [(item, state.answers.get(item.id)) for item in self.view.checks(state.form)]
+        return [(item, state.answers.get(item.id)) for item in self._rules_view(state).checks(state.form)]
 
     # -- the municipality's rules, as the interfaces need them -------------------
 
-    def _form_rules(self, form: str) -> FormRules:
-        view = self.view
+    def _rules_view(self, state: CollabState | None = None, decision: Decision | None = None) -> MunicipalityView:
+        """The municipality's rules that judge the collaboration in ``state``: those in force
+        on its decision date (``decision``, the one being recorded, or the stored one);
+        before a decision, or without a collaboration, today's."""
+        decided = decision or (state.decision if state is not None else None)
+        return self.view.at(lifecycle.rules_date(decided, self.today))
+
+    def _form_rules(self, form: str, view: MunicipalityView | None = None) -> FormRules:
+        view = view or self._rules_view()
         return FormRules(form=form, offer=view.form(form), checks=view.checks(form),
                          authority=view.decision_authority(form), sections=view.agreement_sections(form),
                          follow_up=view.follow_up_policy(form), record_kinds=view.record_kinds())
 
     @use_case("read")
     def form_rules(self, form: str) -> FormRules:
-        """What the municipality's rules say about ``form`` (checks, authority, sections …)."""
+        """What the municipality's rules say today about ``form`` (checks, authority, sections …)."""
         validate_form(form)
         return self._form_rules(form)
 
@@ -205,10 +230,13 @@ class CollaborationUseCases(Session):
                                   parties=", ".join(p.name for p in parties)), "party")
 
     def _gate_context(self, state: CollabState, to_stage: str, **recorded: Any) -> GateContext:
+        # the rules of the decision date: the decision recorded with this transition, else
+        # the stored one; before a decision, today's
+        view = self._rules_view(state, recorded.get("decision"))
         return GateContext.for_transition(
-            state, to_stage, actor=self.actor, checks=self.view.checks(state.form),
-            authority=self.view.decision_authority(state.form),
-            sections=self.view.agreement_sections(state.form), today=self.today, **recorded)
+            state, to_stage, actor=self.actor, checks=view.checks(state.form),
+            authority=view.decision_authority(state.form),
+            sections=view.agreement_sections(state.form), today=self.today, **recorded)
 
     def _notifications(self, event: str | tuple[str, ...], state: CollabState, stage: str) -> list[Any]:
         """What the plugins want sent for ``event`` (or each of several events on the same

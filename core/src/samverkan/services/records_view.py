@@ -68,6 +68,11 @@ def collaboration_record(session: OversightUseCases, state: CollabState) -> Repo
     """Everything about one collaboration, as sections of one report."""
     c = state.collaboration
     sections = []
+    if c.form_answers:
+        from samverkan.domain.form_guide import question
+
+        sections.append(_pairs(msg("Form questionnaire"), [
+            (question(k).text, question(k).label(v)) for k, v in c.form_answers.items()]))
     answers = [{"check": item.id, "text": item.text, "answer": a.answer if a else "",
                 "note": a.note if a else "", "by": a.answered_by if a else ""}
                for item, a in ((i, state.answers.get(i.id)) for i in session.view.checks(c.form))]

@@ -5,6 +5,10 @@ on the collaboration's state as read once, with the decision or termination bein
 recorded; the notifications are rendered on the state as it will be after the change;
 the next follow-up's date is computed. Under the lock, the write checks that the state
 it was judged on still stands (else the use case runs again on fresh state) and writes.
+
+The gates, the decision authority and the follow-up policy are those in force on the
+collaboration's decision date (the decision being recorded, or the stored one; before a
+decision, today): a later revision of the guidelines does not re-judge it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from samverkan.domain import lifecycle
 from samverkan.domain.errors import PermissionDenied, TransitionRefused, ValidationError
 from samverkan.domain.followups import next_due
 from samverkan.domain.lifecycle import Finding, GateContext
-from samverkan.domain.model import Collaboration, Decision, Termination, copy_with
+from samverkan.domain.model import Collaboration, Decision, Termination, copy_with, parse_date
 from samverkan.domain.query import CollabQuery
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
@@ -39,8 +43,8 @@ class TransitionUseCases(CollaborationUseCases):
                                   termination=termination)
 
     def evaluate(self, ctx: GateContext) -> list[Finding]:
-        """Run every gate of the view on ``ctx``."""
-        return lifecycle.evaluate(self.view.gates(), ctx,
+        """Run every gate in force on ``ctx``'s decision date (before a decision: today) on ``ctx``."""
+        return lifecycle.evaluate(self.view.at(ctx.rules_date).gates(), ctx,
                                   on_error=lambda g, e: self.view._problem(g.id, "gate", e))
 
     @use_case("read", on="collaboration")
@@ -90,12 +94,14 @@ class TransitionUseCases(CollaborationUseCases):
                 "{actor} has declared a conflict of interest ({reason}) "
                 "and may not decide on collaboration {id}",
                 actor=self.actor, reason=conflicts[0].reason, id=c.id))
-        authority = self.view.decision_authority(c.form)
+        # who decides is the rule in force on the day of the decision
+        on = parse_date(decided_on, "decided_on") or self.today
+        authority = self.view.at(on).decision_authority(c.form)
         decision = Decision(
             collaboration_id=c.id, outcome=outcome, decided_by=self.actor,
             authority=authority.kind, body=authority.body, motivation=motivation,
             considerations=considerations, policy_link=policy_link or c.policy_link,
-            decided_on=decided_on or self.today, meeting_date=meeting_date,
+            decided_on=on, meeting_date=meeting_date,
             minute_paragraph=minute_paragraph)
         target = "decided" if outcome == "start" else "declined"
         return self._transition(state, target, version=version, confirm=confirm, decision=decision)
@@ -145,7 +151,7 @@ class TransitionUseCases(CollaborationUseCases):
                         termination=termination or state.termination)
         due: tuple[dt.date | None] | None = None
         if to_stage == "active":
-            due = (next_due(self.view.follow_up_policy(c.form), after, self.today),)
+            due = (next_due(self._rules_view(after).follow_up_policy(c.form), after, self.today),)
         elif to_stage in lifecycle.FINAL_STAGES:
             due = (None,)
         events = (f"transition:{to_stage}", "decision") if decision is not None else f"transition:{to_stage}"

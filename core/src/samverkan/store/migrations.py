@@ -179,6 +179,46 @@ def m007_case_documents(db: Database) -> None:
     db["documents"].create_index(["collaboration_id"])
 
 
+def m008_delivery_and_reminders(db: Database) -> None:
+    """Notifications delivered by a worker, and reminders of follow-ups.
+
+    - ``outbox``: each notification's delivery ``status`` (pending, sending, sent,
+      failed), when its next attempt is due (back-off), which worker holds it and until
+      when (a claim taken under the write lock, so two workers never send the same
+      mail), its ``Message-ID`` (kept across retries) and when it was last tried;
+    - ``outbox_attempts``: every delivery attempt, with its outcome;
+    - ``users.email``: where a person's reminders go;
+    - ``reminders``: each reminder queued, once (its key is the primary key), so a
+      restarted worker or a second one never queues it again.
+    """
+    outbox = db["outbox"]
+    outbox.add_column("status", str, not_null_default="pending")
+    for column in ("next_attempt_at", "claimed_by", "claimed_until", "message_id", "last_attempt_at"):
+        outbox.add_column(column, str)
+    db.execute("UPDATE outbox SET status = 'sent' WHERE sent_at IS NOT NULL")
+    outbox.create_index(["status", "next_attempt_at"])
+    db["outbox_attempts"].create(
+        {"id": int, "notification_id": int, "attempt": int, "at": str, "worker": str, "ok": int,
+         "error": str},
+        pk="id", not_null={"notification_id", "attempt", "at", "ok"},
+        foreign_keys=[("notification_id", "outbox", "id")],
+    )
+    db["outbox_attempts"].create_index(["notification_id"])
+    db["users"].add_column("email", str, not_null_default="")
+    db["reminders"].create(
+        {"key": str, "collaboration_id": int, "kind": str, "due": str, "recipient": str,
+         "notification_id": int, "created_at": str},
+        pk="key", not_null={"collaboration_id", "kind", "due", "recipient"},
+        foreign_keys=[("collaboration_id", "collaborations", "id"), ("notification_id", "outbox", "id")],
+    )
+    db["reminders"].create_index(["collaboration_id"])
+
+
+def m009_form_guide_answers(db: Database) -> None:
+    """The answers to the form questionnaire, kept with the collaboration (JSON)."""
+    db["collaborations"].add_column("form_answers", str, not_null_default="{}")
+
+
 def m010_overview_indexes(db: Database) -> None:
     """Indexes that answer the overview's counts from the index alone (per form and
     stage, per unit and stage, per year registered) instead of reading every row."""
@@ -191,7 +231,7 @@ def m010_overview_indexes(db: Database) -> None:
 #: Every migration, in the order it is applied.
 STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
          m005_search_follows_searched_columns, m006_casework_facts, m007_case_documents,
-         m010_overview_indexes)
+         m008_delivery_and_reminders, m009_form_guide_answers, m010_overview_indexes)
 
 
 @cache

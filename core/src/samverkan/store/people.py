@@ -49,12 +49,14 @@ class PeopleRows:
             row["roles"] = _roles(row["roles"])
         return out
 
-    def upsert_user(self, name: str, roles: tuple[str, ...], unit: str = "", public_key: str = "") -> None:
-        """Create or change a user (audited)."""
+    def upsert_user(self, name: str, roles: tuple[str, ...], unit: str = "", public_key: str = "",
+                    email: str | None = None) -> None:
+        """Create or change a user (audited); ``email`` None keeps the stored address."""
         actor = self._require_tx()
         before = self.get_user(name)
         row = {"name": name, "roles": ",".join(roles), "unit": unit,
                "public_key": public_key or (before or {}).get("public_key") or "",
+               "email": email if email is not None else (before or {}).get("email") or "",
                "created_at": (before or {}).get("created_at") or sql.now(),
                "created_by": (before or {}).get("created_by") or actor}
         upsert(self.conn, "users", row, pk=("name",))
@@ -76,17 +78,25 @@ class PeopleRows:
         """Put a notification in the outbox (same transaction as its cause)."""
         self._require_tx()
         row = {"collaboration_id": n.collaboration_id, "recipient": n.to, "subject": n.subject,
-               "body": n.body, "reason": n.reason, "created_at": sql.now(), "attempts": 0}
+               "body": n.body, "reason": n.reason, "created_at": sql.now(), "attempts": 0,
+               "status": "pending"}
         nid = insert(self.conn, "outbox", row)
         self.audit("notification.queue", "notification", nid, None, row)
         return nid
 
     def outbox(self, pending_only: bool = False, collab_id: int | None = None,
-               limit: int | None = None) -> list[dict[str, Any]]:
-        """Outbox rows, oldest first."""
+               limit: int | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        """Outbox rows, oldest first.
+
+        :param pending_only: only those still to be delivered (pending, or being sent).
+        :param status: only those with this delivery status (pending, sending, sent, failed).
+        """
         clauses, params = [], []
         if pending_only:
-            clauses.append("sent_at IS NULL")
+            clauses.append("status IN ('pending', 'sending')")
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status)
         if collab_id is not None:
             clauses.append("collaboration_id = ?")
             params.append(collab_id)
@@ -94,14 +104,112 @@ class PeopleRows:
         tail = f" LIMIT {int(limit)}" if limit is not None else ""
         return rows(self.conn, f"SELECT * FROM outbox {where} ORDER BY id{tail}", params)
 
-    def mark_notification(self, nid: int, *, sent: bool, error: str = "") -> None:
-        """Record a delivery attempt of an outbox row."""
+    def outbox_attempts(self, nid: int) -> list[dict[str, Any]]:
+        """Every delivery attempt of the notification ``nid``, oldest first."""
+        return rows(self.conn, "SELECT * FROM outbox_attempts WHERE notification_id = ? ORDER BY id", [nid])
+
+    def claim_notifications(self, worker: str, now: str, until: str, limit: int = 1) -> list[dict[str, Any]]:
+        """Claim up to ``limit`` notifications due for delivery for ``worker`` until ``until``.
+
+        Due: pending with no later next attempt, or claimed by a worker whose claim ran
+        out (it died mid-send). One UPDATE under the write lock, so two workers never
+        claim the same row. Not audited: a claim is a lease, and the attempt that
+        follows is (see :meth:`record_attempt`).
+        """
         self._require_tx()
-        sent_at = sql.now() if sent else None
-        self.conn.execute("UPDATE outbox SET attempts = attempts + 1, sent_at = ?, error = ? WHERE id = ?",
-                          [sent_at, error, nid])
-        self.audit("notification.sent" if sent else "notification.failed", "notification", nid,
-                   None, {"error": error} if error else {"sent_at": sent_at})
+        cur = self.conn.execute("""
+            UPDATE outbox SET status = 'sending', claimed_by = :worker, claimed_until = :until
+            WHERE id IN (SELECT id FROM outbox
+                         WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now))
+                            OR (status = 'sending' AND claimed_until < :now)
+                         ORDER BY id LIMIT :limit)
+            RETURNING *""", {"worker": worker, "until": until, "now": now, "limit": int(limit)})
+        cols = [d[0] for d in cur.description]
+        return sorted((dict(zip(cols, r, strict=True)) for r in cur.fetchall()), key=lambda r: r["id"])
+
+    def record_attempt(self, nid: int, worker: str, at: str, *, ok: bool, error: str = "",
+                       retry_at: str | None = None, message_id: str | None = None) -> str:
+        """Record one delivery attempt of ``nid`` by ``worker`` (audited) and release its claim.
+
+        :param ok: the server accepted the message: it is sent.
+        :param retry_at: after a failure, when to try again; None: the failure is final.
+        :returns: the notification's status now (sent, pending, failed).
+        """
+        self._require_tx()
+        status = "sent" if ok else ("pending" if retry_at else "failed")
+        attempt = self.conn.execute("SELECT attempts FROM outbox WHERE id = ?", [nid]).fetchone()
+        if attempt is None:
+            raise NotFound(msg("no notification {id}", id=nid))
+        number = attempt[0] + 1
+        self.conn.execute(
+            "UPDATE outbox SET attempts = ?, status = ?, sent_at = ?, error = ?, next_attempt_at = ?,"
+            " last_attempt_at = ?, message_id = coalesce(?, message_id),"
+            " claimed_by = NULL, claimed_until = NULL WHERE id = ?",
+            [number, status, at if ok else None, error, retry_at, at, message_id, nid])
+        insert(self.conn, "outbox_attempts", {"notification_id": nid, "attempt": number, "at": at,
+                                              "worker": worker, "ok": int(ok), "error": error})
+        detail: dict[str, Any] = {"attempt": number, "status": status, "worker": worker}
+        if error:
+            detail["error"] = error
+        if retry_at:
+            detail["retry_at"] = retry_at
+        self.audit("notification.sent" if ok else "notification.failed", "notification", nid, None, detail)
+        return status
+
+    def requeue_notifications(self, ids: list[int] | None = None) -> list[int]:
+        """Put failed notifications (``ids``, or every failed one) back in the queue (audited)."""
+        self._require_tx()
+        where, params = "status = 'failed'", []
+        if ids:
+            where += f" AND id IN ({', '.join('?' for _ in ids)})"
+            params = list(ids)
+        found = [r[0] for r in self.conn.execute(f"SELECT id FROM outbox WHERE {where} ORDER BY id", params)]
+        for nid in found:
+            self.conn.execute("UPDATE outbox SET status = 'pending', next_attempt_at = NULL WHERE id = ?", [nid])
+            self.audit("notification.requeue", "notification", nid, {"status": "failed"}, {"status": "pending"})
+        return found
+
+    # -- reminders --------------------------------------------------------------
+
+    def follow_ups_due(self, until: str) -> list[dict[str, Any]]:
+        """Active collaborations whose next follow-up is due on or before ``until``, with
+        who registered each (the responsible officer), oldest due first."""
+        return rows(self.conn, """
+            SELECT c.id, c.title, c.unit, c.manager, c.next_follow_up,
+                   (SELECT e.actor FROM events e
+                     WHERE e.entity = 'collaboration' AND e.entity_id = CAST(c.id AS TEXT)
+                       AND e.action = 'collaboration.create' ORDER BY e.id LIMIT 1) AS registered_by
+            FROM collaborations c
+            WHERE c.stage = 'active' AND c.next_follow_up IS NOT NULL AND c.next_follow_up <= ?
+            ORDER BY c.next_follow_up, c.id""", [until])
+
+    def reminder_keys(self, collab_ids: list[int]) -> set[str]:
+        """The keys of the reminders already queued for these collaborations."""
+        if not collab_ids:
+            return set()
+        marks = ", ".join("?" for _ in collab_ids)
+        return {r[0] for r in self.conn.execute(
+            f"SELECT key FROM reminders WHERE collaboration_id IN ({marks})", list(collab_ids))}
+
+    def queue_reminder(self, key: str, n: Notification, *, kind: str, due: str, recipient: str) -> int | None:
+        """Queue the reminder ``key`` with its notification, unless it was queued before.
+
+        The key is the table's primary key and it is claimed first (``INSERT OR
+        IGNORE``), under the write lock: however many workers run, and however often
+        one restarts, a reminder is queued once.
+
+        :returns: the notification's id, or None when the reminder was queued already.
+        """
+        self._require_tx()
+        at = sql.now()
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO reminders (key, collaboration_id, kind, due, recipient, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)", [key, n.collaboration_id, kind, due, recipient, at])
+        if cur.rowcount == 0:
+            return None
+        nid = self.insert_notification(n)
+        self.conn.execute("UPDATE reminders SET notification_id = ? WHERE key = ?", [nid, key])
+        return nid
 
     # -- audit log --------------------------------------------------------------
 

@@ -8,10 +8,19 @@ the transaction: while the lock is held, only SQL (and the event's hash) runs.
 
 The tables are handled by mixins, one module per subject: :mod:`.organisations`,
 :mod:`.collaborations`, :mod:`.casework` and :mod:`.people`.
+
+**Failing safe.** Every public method turns an error about the file (damaged,
+read-only, full disk, I/O, a number too large for SQLite) into a one-line
+:class:`StoreError` or :class:`ValidationError` (see :func:`.connection.refusal`). A
+file found damaged — by ``PRAGMA quick_check`` when a small file is opened, by a marker
+an earlier session left, or by any query meeting a damaged page — is never written to
+again by this store: :meth:`Store.transaction` refuses before it takes the lock.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sqlite3
@@ -30,7 +39,16 @@ from samverkan.i18n import msg
 from samverkan.store import audit, sql
 from samverkan.store.casework import CaseworkRows
 from samverkan.store.collaborations import COLLAB_SORTS, CollaborationRows, fts_query
-from samverkan.store.connection import connect
+from samverkan.store.connection import (
+    check_damage,
+    connect,
+    damage_marker,
+    damaged,
+    is_damage,
+    note_damage,
+    one_line,
+    refusal,
+)
 from samverkan.store.migrations import SET_NAME, STEPS, migration_set
 from samverkan.store.organisations import OrganisationRows
 from samverkan.store.oversight import OversightRows
@@ -55,6 +73,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         self._actor: str | None = None
         self._origin = ""
         self._head: tuple[int, str] | None = None  # the chain's head, within a transaction
+        #: why the file is known to be damaged (None: no damage known); set once, never
+        #: cleared — a damaged file is restored, not repaired in place
+        self.damage: str | None = None
         # SAMVERKAN_LOCK_LOG=FILE: append how long each write held the lock (benchmarks,
         # diagnosing contention); written after COMMIT, never under the lock
         self._lock_log = os.environ.get("SAMVERKAN_LOCK_LOG") or None
@@ -77,11 +98,36 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
 
     @classmethod
     def open(cls, path: str | Path, *, migrate: bool = True) -> Store:
-        """Open the database at ``path``; apply pending migrations unless ``migrate=False``."""
+        """Open the database at ``path``; apply pending migrations unless ``migrate=False``.
+
+        A damaged file opens for reading only (see :meth:`check_damage`): nothing is
+        migrated and every write is refused, and reads that meet the damage say so.
+        """
         store = cls(connect(path), Path(path))
-        if migrate:
-            store.migrate()
+        try:
+            store.check_damage()
+            if migrate and store.damage is None:
+                store.migrate()
+        except BaseException:
+            store.close()
+            raise
         return store
+
+    def check_damage(self) -> str | None:
+        """Look for damage now: a marker an earlier session left, and for a small file
+        ``PRAGMA quick_check`` (see :func:`.connection.check_damage`). Returns why the
+        file is damaged, or None."""
+        found = check_damage(self.conn, self.path)
+        if found is not None:
+            self.damage = found
+        return self.damage
+
+    def _refusal(self, exc: BaseException) -> Exception | None:
+        """The one-line refusal for ``exc`` (None: a defect); damage is remembered."""
+        if is_damage(exc):
+            self.damage = self.damage or str(exc)
+            note_damage(self.path, exc)
+        return refusal(exc, self.path)
 
     def migrate(self) -> list[str]:
         """Apply pending migrations; return the names applied."""
@@ -149,14 +195,18 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
                 with self.db.atomic():
                     yield self
                 return
+            if self.damage is not None:  # nothing is ever written to a damaged file
+                raise damaged(self.path, self.damage)
             self._begin()
             locked_at = time.perf_counter()
             self._actor, self._origin, self._head = actor, origin, None
             try:
                 yield self
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+            except BaseException as exc:
+                self._rollback()
+                found = self._refusal(exc) if isinstance(exc, (sqlite3.Error, OverflowError)) else None
+                if found is not None:
+                    raise found from None
                 raise
             else:
                 self._commit()
@@ -183,7 +233,8 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise StoreError(msg("cannot write to {path}: {error}", path=self.path, error=exc)) from None
+                    raise (self._refusal(exc) or StoreError(
+                        msg("cannot write to {path}: {error}", path=self.path, error=exc))) from None
                 if deadline is None:
                     timeout_ms = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
                     deadline = time.monotonic() + (WRITE_WAIT_TIMEOUTS - 1) * timeout_ms / 1000
@@ -196,10 +247,20 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
     def _commit(self) -> None:
         try:
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self.conn.execute("ROLLBACK")
-            raise StoreError(msg("could not save the change to {path}: {error}; nothing was changed",
-                                  path=self.path, error=exc)) from None
+        except sqlite3.DatabaseError as exc:
+            self._rollback()
+            found = self._refusal(exc)
+            raise (found or StoreError(msg("could not save the change to {path}: {error}; nothing was changed",
+                                           path=self.path, error=exc))) from None
+
+    def _rollback(self) -> None:
+        # on a damaged, read-only or full file ROLLBACK may fail too; the error that
+        # made us roll back is the one to report, and SQLite has rolled back already
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
     def _require_tx(self) -> str:
         if self._actor is None:
@@ -274,26 +335,266 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         return tuple(self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
 
     def backup(self, dest: str | Path) -> dict[str, Any]:
-        """Copy the database with SQLite's online backup and write a manifest next to it.
+        """Copy the database in one snapshot, check the copy, and write a manifest of it.
 
-        The manifest records the audit head hash and event count, so a later
-        ``audit verify --manifest`` detects events cut off after the backup.
+        SQLite's online backup copies every page in one step, inside one read
+        transaction: sessions writing meanwhile are not held up (WAL), and what they
+        commit is simply not in the copy. The manifest's event count and head hash are
+        then read *from the copy*, together with its integrity (``quick_check``), its
+        audit chain and its SHA-256, so the manifest describes exactly the file next to
+        it and ``samverkan restore`` can check both. The copy gets its name only once
+        checked: a failed backup leaves no file.
         """
         dest = Path(dest)
         if dest.exists():
             raise ValidationError(msg("{dest} already exists; choose a new file name", dest=dest), "dest")
+        if self.damage is not None:  # a copy of a damaged file is no backup
+            raise damaged(self.path, self.damage)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        report = self.verify_chain()
-        target = sqlite3.connect(str(dest))
+        partial = dest.with_name(dest.name + ".partial")
+        _remove_database_files(partial)
         try:
-            with self._lock:
-                self.conn.backup(target)
-        finally:
-            target.close()
-        manifest = {
-            "database": str(self.path), "backup": str(dest), "created_at": sql.now(),
-            "events": report.count, "head": report.head, "chain_ok": report.ok,
-            "municipality": self.get_meta("municipality"),
-        }
-        Path(str(dest) + ".manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            target = sqlite3.connect(str(partial))
+            try:
+                with self._lock:
+                    self.conn.backup(target)  # pages=-1: the whole file in one step
+            finally:
+                target.close()
+            facts = read_backup(partial)
+            if facts["integrity"] != "ok":  # the pages copied are the live file's
+                raise damaged(self.path, facts["integrity"])
+            os.replace(partial, dest)
+        except BaseException:
+            _remove_database_files(partial)
+            raise
+        manifest = {"database": str(self.path), "backup": str(dest), "created_at": sql.now(), **facts}
+        write_manifest(dest, manifest)
         return manifest
+
+    def _keep_copy(self, kept: Path) -> None:
+        # SQLite's backup copies the pages as they are (damaged ones too) in one
+        # snapshot, while other sessions may still checkpoint into the file; the file
+        # and its WAL are copied as they lie only when even that fails
+        target = sqlite3.connect(str(kept))
+        try:
+            self.conn.backup(target)
+        except sqlite3.DatabaseError:
+            target.close()
+            _remove_database_files(kept)
+            _copy_files(self.path, kept)
+        else:
+            target.close()
+
+    def restore(self, source: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Replace this database's content with the backup ``source`` (online), checked
+        against ``manifest`` before and after.
+
+        The backup must match its manifest (SHA-256, integrity, audit chain, event count
+        and head) or nothing is changed. The current content is first copied aside as
+        ``NAME.before-restore-TIME`` (a snapshot through SQLite; the file and its WAL as
+        they lie if even that fails), so nothing is lost even from a damaged file. The
+        backup's pages are then written into the database through SQLite's backup API,
+        so sessions that have it open see the restored content, not a file swapped under
+        them. A damage marker is removed once the restored file checks out.
+        Returns what was checked on the restored file (``events``, ``head``, ``kept``).
+        """
+        source = Path(source)
+        facts = check_backup(source, manifest)
+        kept = _kept_name(self.path)
+        with self._lock:
+            if self.conn.in_transaction:
+                raise StoreError(msg("cannot restore {path} inside a transaction", path=self.path))
+            self._keep_copy(kept)
+            src = _open_read_only(source)
+            try:
+                src.backup(self.conn)
+            except sqlite3.DatabaseError as exc:
+                raise (self._refusal(exc) or StoreError(msg(
+                    "could not restore {path} from {source}: {error}; the file before the restore "
+                    "is kept as {kept}", path=self.path, source=source, error=exc, kept=kept))) from None
+            finally:
+                src.close()
+            self.damage = None
+            damage_marker(self.path).unlink(missing_ok=True)
+        now = read_backup_from(self.conn)
+        if (now["integrity"], now["events"], now["head"]) != ("ok", facts["events"], facts["head"]):
+            raise StoreError(msg(
+                "{path} does not match the backup after the restore (integrity {integrity}, "
+                "{events} events, head {head}); the file before the restore is kept as {kept}",
+                path=self.path, integrity=now["integrity"], events=now["events"], head=now["head"],
+                kept=kept))
+        return {**now, "kept": str(kept)}
+
+
+def _kept_name(path: Path) -> Path:
+    """Where a restore keeps the database as it was: ``NAME.before-restore-YYYYMMDDTHHMMSS``."""
+    return path.with_name(f"{path.name}.before-restore-{sql.now()[:19].replace(':', '').replace('-', '')}")
+
+
+def _copy_files(path: Path, dest: Path) -> None:
+    import shutil
+
+    for suffix in ("", "-wal"):
+        if Path(str(path) + suffix).exists():
+            shutil.copyfile(str(path) + suffix, str(dest) + suffix)
+
+
+def restore_file(path: str | Path, source: str | Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Restore a database that cannot be opened at all (or is missing) by replacing the
+    file: what :meth:`Store.restore` does when no session can have it open.
+
+    The backup is checked against its manifest first; the unusable file and its WAL
+    are moved aside as ``NAME.before-restore-TIME``; the backup is copied into place
+    (replaced only once complete) and checked again. Returns as :meth:`Store.restore`.
+    """
+    import shutil
+
+    path, source = Path(path), Path(source)
+    facts = check_backup(source, manifest)
+    kept = _kept_name(path)
+    tmp = path.with_name(path.name + ".restoring")
+    shutil.copyfile(source, tmp)
+    for suffix in ("", "-wal"):
+        if Path(str(path) + suffix).exists():
+            os.replace(str(path) + suffix, str(kept) + suffix)
+    Path(str(path) + "-shm").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    damage_marker(path).unlink(missing_ok=True)
+    store = Store.open(path, migrate=False)
+    try:
+        now = read_backup_from(store.conn)
+    finally:
+        store.close()
+    if (now["integrity"], now["events"], now["head"]) != ("ok", facts["events"], facts["head"]):
+        raise StoreError(msg(
+            "{path} does not match the backup after the restore (integrity {integrity}, "
+            "{events} events, head {head}); the file before the restore is kept as {kept}",
+            path=path, integrity=now["integrity"], events=now["events"], head=now["head"], kept=kept))
+    return {**now, "kept": str(kept) if Path(kept).exists() else ""}
+
+
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    # immutable: a backup is not written by anyone, and a read-only folder of backups
+    # must not stop the check (no -wal or -shm is created next to it)
+    from urllib.parse import quote
+
+    return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1", uri=True,
+                           isolation_level=None)
+
+
+def read_backup_from(conn: sqlite3.Connection) -> dict[str, Any]:
+    """What a manifest records, read from the connection in one read transaction:
+    ``integrity`` (quick_check), ``events``, ``head``, ``chain_ok``, ``municipality``."""
+    conn.execute("BEGIN")
+    try:
+        integrity = " ".join(r[0] for r in conn.execute("PRAGMA quick_check(5)"))
+        if integrity != "ok":
+            return {"integrity": integrity, "events": None, "head": None, "chain_ok": False,
+                    "municipality": None}
+        cur = conn.execute("SELECT * FROM events ORDER BY id")
+        cols = [d[0] for d in cur.description]
+        report = audit.verify(dict(zip(cols, r, strict=True)) for r in cur)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'municipality'").fetchone()
+    finally:
+        conn.execute("COMMIT")
+    return {"integrity": integrity, "events": report.count, "head": report.head,
+            "chain_ok": report.ok, "municipality": row[0] if row else None}
+
+
+def read_backup(path: Path) -> dict[str, Any]:
+    """:func:`read_backup_from` the file ``path`` (read-only), plus its ``sha256``."""
+    import hashlib
+
+    try:
+        conn = _open_read_only(path)
+        try:
+            facts = read_backup_from(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        facts = {"integrity": str(exc), "events": None, "head": None, "chain_ok": False,
+                 "municipality": None}
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {**facts, "sha256": digest.hexdigest()}
+
+
+def write_manifest(dest: Path, manifest: dict[str, Any]) -> Path:
+    """Write ``DEST.manifest.json`` (replaced only once complete)."""
+    path = Path(str(dest) + ".manifest.json")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def check_backup(source: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The backup ``source`` read and compared with its ``manifest``.
+
+    :raises ValidationError: naming what differs (nothing was changed).
+    """
+    if not source.is_file():
+        raise ValidationError(msg("{source} is not a backup file", source=source), "backup")
+    facts = read_backup(source)
+    problems = []
+    if facts["integrity"] != "ok":
+        problems.append(msg("integrity: {result}", result=one_line(facts["integrity"])))
+    elif not facts["chain_ok"]:
+        problems.append(msg("its audit chain is broken"))
+    for key in ("sha256", "events", "head"):
+        if key in manifest and manifest[key] != facts[key]:
+            problems.append(msg("{key} {found} where the manifest says {expected}",
+                                key=key, found=facts[key], expected=manifest[key]))
+    if problems:
+        found = problems[0]
+        for more in problems[1:]:
+            found = msg("{first}, {second}", first=found, second=more)
+        raise ValidationError(msg("the backup {source} does not match its manifest ({problems}); "
+                                  "nothing was changed", source=source, problems=found), "backup")
+    return facts
+
+
+# -- every public method fails safe ---------------------------------------------------------
+
+#: context managers handle their own errors (the body's calls are guarded one by one), and
+#: the audit append runs only inside a transaction, which turns its errors into refusals
+_UNGUARDED = frozenset({"transaction", "snapshot", "close", "audit"})
+
+
+def _guarded(method: Any) -> Any:
+    """``method`` with errors about the file turned into one-line refusals (see
+    :meth:`Store._refusal`); defects (a constraint, a missing table) pass unchanged."""
+
+    @functools.wraps(method)
+    def call(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, OverflowError) as exc:
+            found = self._refusal(exc)
+            if found is None:
+                raise
+            raise found from None
+
+    return call
+
+
+def _guard_public_methods(cls: type) -> None:
+    # Once, at import: a wrapper per public method (the mixins' included) rather than a
+    # try/except in each of a hundred readers and writers. Generators would escape it;
+    # the store has none outside the context managers (a test checks).
+    for name in dir(cls):
+        if name.startswith("_") or name in _UNGUARDED:
+            continue
+        raw = inspect.getattr_static(cls, name)
+        if inspect.isfunction(raw):
+            setattr(cls, name, _guarded(raw))
+
+
+_guard_public_methods(Store)

@@ -52,8 +52,8 @@ def _answer_all(services: WorkSession, collab_id: int, answers: dict[str, str], 
 
 
 def load(services: WorkSession) -> None:
-    """Load the demo data of ``demo.toml`` into ``services``' (empty) database."""
-    demo = data.toml("demo")
+    """Load the demo data of ``demo.toml`` (its ``[demo]`` table) into ``services``' (empty) database."""
+    demo = data.demo()
     orgs: dict[str, int] = {}
     for n, entry in enumerate(demo["organisations"], start=1):
         org = services.register_organisation(

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from samverkan.domain.errors import ValidationError
+from samverkan.domain.gate_kinds import percent_text
 from samverkan.domain.money import format_kronor, parse_kronor
 from samverkan.domain.query import CollabQuery
-from samverkan.domain.rules import Report, ReportTable
+from samverkan.domain.rules import ReportTable
 from samverkan_linkoping import data
 from samverkan_linkoping.valuation import POSITION_TEXT, add, benchmark_position, value_of
 
@@ -56,8 +57,8 @@ def _month(day: dt.date | None) -> str:
 
 
 def _iop_table(services: ReadSession) -> ReportTable:
-    tol = data.percent_text(data.benchmark_tolerance())
-    target = data.percent_text(data.benchmark_share())
+    tol = percent_text(data.benchmark_tolerance())
+    target = percent_text(data.benchmark_share())
     rows, valuations, notes = [], [], []
     for d in _current(services, "iop"):
         c = d["collaboration"]
@@ -157,13 +158,3 @@ def value_table(services: ReadSession) -> ReportTable:
     table = _iop_table(services)
     table.sections.append(_projects_table(services))
     return table
-
-
-def reports() -> list[Report]:
-    """The reports Linköping's board needs."""
-    return [Report(
-        "value-table", "Värdetabell: IOP och övriga samverkansprojekt",
-        "Nämndens översikt över alla IOP (värde och kostnad per år, andelar mot riktmärket "
-        "cirka hälften) och över övriga samverkansprojekt med nämndens kostnad per år.",
-        value_table, data.doc("an_2020").source("Översikt IOP inom arbetsmarknadsnämnden; Övriga samverkansprojekt"),
-    )]

@@ -24,16 +24,23 @@ All four percentages are fractions between 0 and 1 and must be given (the SROI
 principle "do not over-claim": leaving one out would silently count it as zero).
 Figures are computed with :class:`~decimal.Decimal` and rounded to whole kronor (half up)
 only in the result, the ratio to two decimals.
+
+An officer does not write this by hand: :func:`form` declares the inputs with Swedish
+labels, kinds and bounds (percentages typed as percent, 25 for 25 %), from which the
+core's interfaces build the follow-up form and the CLI's ``--figure``/``--outcome``
+options; :func:`summarise` turns a stored evaluation into the result table they show.
 """
 
 from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 
 from samverkan.domain.errors import ValidationError
 from samverkan.domain.money import parse_kronor
+from samverkan.domain.rules import EvaluationField, EvaluationForm, ReportTable
 from samverkan_linkoping import data
 
 PERCENTAGES = ("deadweight", "attribution", "displacement", "drop_off")
@@ -166,3 +173,84 @@ def evaluate(evaluation: dict[str, Any]) -> dict[str, Any]:
         "method": "SROI: kvantitet × finansiell proxy, minus dödvikt, undanträngning och tillskrivning; "
                   "avtagande per år; diskonterat",
     }}
+
+
+# -- the form an officer fills in, and the result shown ---------------------------
+
+
+def _percent(key: str, label: str, header: str, help_text: str) -> EvaluationField:
+    return EvaluationField(key, label, "percent", header=header, minimum=0, maximum=100, help=help_text)
+
+
+@cache
+def form() -> EvaluationForm:
+    """The SROI evaluation as a form: the investment, the years and the discount rate,
+    then one row per outcome (the columns in the order of :data:`OUTCOME_KEYS`)."""
+    settings = data.sroi_settings()
+    return EvaluationForm(
+        title="SROI (social avkastning på investering)",
+        fields=(
+            EvaluationField("investment", "Investering (kr)", "kronor", minimum=1,
+                            help="Vad samverkan kostar under de år som räknas, i hela kronor"),
+            EvaluationField("years", "Antal år som räknas", "integer", minimum=1,
+                            maximum=int(settings["max_years"]),
+                            help="Hur många år framåt utfallen räknas"),
+            EvaluationField("discount_rate", "Diskonteringsränta (%)", "percent", required=False,
+                            minimum=0, maximum=100, default=settings["default_discount_rate"],
+                            help="Tomt: kommunens standardränta"),
+        ),
+        rows_key="outcomes",
+        row_label="Utfall",
+        columns=(
+            EvaluationField("name", "Beskrivning av utfallet", "text", header="Utfall",
+                            help="Vad som förändras för deltagarna, t.ex. Deltagare i arbete"),
+            EvaluationField("quantity", "Antal personer", "integer", header="Antal", minimum=0,
+                            help="Hur många personer utfallet gäller"),
+            EvaluationField("proxy", "Värde per person och år (kr)", "kronor", header="Värde kr/år",
+                            minimum=0, help="Finansiell proxy: vad utfallet är värt per person och år"),
+            _percent("deadweight", "Dödvikt (%)", "Dödvikt %", "Andel som hade hänt ändå"),
+            _percent("displacement", "Undanträngning (%)", "Undantr %",
+                     "Andel som bara flyttas från någon annan"),
+            _percent("attribution", "Tillskrivning (%)", "Tillskr %", "Andel som andra har bidragit till"),
+            _percent("drop_off", "Avtagande per år (%)", "Avtag %",
+                     "Hur mycket effekten minskar varje år efter det första"),
+            EvaluationField("duration", "Varaktighet (år)", "integer", header="År", required=False,
+                            minimum=1, maximum="years", help="Tomt: alla år som räknas"),
+        ),
+    )
+
+
+def summarise(evaluation: dict[str, Any]) -> ReportTable | None:
+    """The result of a stored evaluation: the key figures, then a section per outcome
+    and one per year (None when it holds no computed SROI)."""
+    result = evaluation.get("sroi")
+    if not isinstance(result, dict):
+        return None
+    rate = Decimal(str(result["discount_rate"])) * 100
+    figures = [
+        ("Investering (kr)", result["investment"]),
+        ("Nuvärde (kr)", result["present_value"]),
+        ("Nettonuvärde (kr)", result["net_present_value"]),
+        ("SROI-kvot (nuvärde per investerad krona)", result["ratio"]),
+        ("Antal år", result["years"]),
+        ("Diskonteringsränta (%)", f"{rate.normalize():f}".replace(".", ",")),
+    ]
+    outcomes = ReportTable(
+        "Per utfall",
+        [("name", "Utfall"), ("gross_value", "Bruttovärde år 1 (kr)"), ("impact", "Effekt år 1 (kr)"),
+         ("present_value", "Nuvärde (kr)")],
+        [{k: o[k] for k in ("name", "gross_value", "impact", "present_value")} for o in result["outcomes"]],
+        totals={"name": "Summa", "present_value": result["present_value"]},
+    )
+    per_year = ReportTable(
+        "Per år",
+        [("year", "År"), ("value", "Värde, ej diskonterat (kr)")],
+        [{"year": i, "value": v} for i, v in enumerate(result["value_per_year"], start=1)],
+    )
+    return ReportTable(
+        "SROI",
+        [("figure", "Mått"), ("value", "Värde")],
+        [{"figure": name, "value": value} for name, value in figures],
+        notes=[result.get("method", "")] if result.get("method") else [],
+        sections=[outcomes, per_year],
+    )

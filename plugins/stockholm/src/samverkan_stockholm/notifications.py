@@ -4,14 +4,15 @@ The AMF guidelines (Nov 2024) require that every initiative is raised with or re
 to the preparatory group (s. 3), that informal collaborations report their start and
 end (s. 7), formal ones their decision and end (s. 10), and externally funded projects
 their start (s. 9). The core writes what :func:`for_event` returns to the outbox in the
-same transaction as the change.
+same transaction as the change. ``data/python.toml`` names :func:`for_event` as the
+plugin's notification renderer.
 """
 
 from __future__ import annotations
 
 from samverkan.domain.lifecycle import GateContext
 from samverkan.domain.model import Notification
-from samverkan_stockholm import data
+from samverkan.plugin.datapack import load_pack
 
 _INFORMAL_EVENTS = {"transition:active": "start", "transition:ended": "end"}
 _FORMAL_EVENTS = {"decision": "decision", "transition:ended": "end"}
@@ -51,11 +52,12 @@ def kind_of(event: str, form: str) -> str | None:
 def for_event(event: str, ctx: GateContext) -> list[Notification]:
     """The notifications to the group's mailbox that ``event`` calls for (maybe none)."""
     kind = kind_of(event, ctx.form)
-    to = data.mailbox()
+    pack = load_pack("samverkan_stockholm")
+    to = pack.municipality.mailbox
     if kind is None or not to:
         return []
     c = ctx.collaboration
-    offer = next((f for f in data.forms() if f.form == c.form), None)
+    offer = pack.form(c.form)
     form_name = offer.name if offer else c.form
     lines = [
         f"Samverkan: {c.title} (nr {c.id})",

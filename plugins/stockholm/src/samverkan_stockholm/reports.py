@@ -1,4 +1,5 @@
-"""Stockholm's reports, built through the services (never SQL).
+"""Stockholm's reports, built through the services (never SQL); declared with their
+titles and sources in ``data/python.toml``.
 
 - ``overdue-follow-ups``: active collaborations whose yearly follow-up is past due
   (AMN 2019: yearly follow-up of every agreement; AMF 2024 s. 10).
@@ -13,8 +14,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from samverkan.domain.query import CollabQuery
-from samverkan.domain.rules import Report, ReportTable
-from samverkan_stockholm import data
+from samverkan.domain.rules import ReportTable
+from samverkan.plugin.datapack import load_pack
 
 if TYPE_CHECKING:
     from samverkan.domain.reading import ReadSession
@@ -57,7 +58,8 @@ def overdue_follow_ups(services: ReadSession) -> ReportTable:
                  ("organisations", "Organisation(er)"), ("due", "Uppföljning senast"),
                  ("days_overdue", "Dagar sen")],
         rows=rows, totals={"count": len(rows)},
-        notes=[f"Uppföljning minst årligen mot avtalets mätbara mål ({data.follow_up_policy().source})."],
+        notes=[f"Uppföljning minst årligen mot avtalets mätbara mål "
+               f"({load_pack('samverkan_stockholm').follow_up_policy('iop').source})."],
     )
 
 
@@ -90,15 +92,3 @@ def iop_follow_ups(services: ReadSession) -> ReportTable:
 
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def reports() -> list[Report]:
-    """The reports this plugin registers."""
-    return [
-        Report("overdue-follow-ups", "Försenade uppföljningar",
-               "Aktiva samverkan vars årliga uppföljning är försenad.", overdue_follow_ups,
-               data.follow_up_policy().source),
-        Report("iop-follow-ups", "Uppföljning av varje IOP",
-               "Varje IOP med mål, genomförda uppföljningar och nästa uppföljning.", iop_follow_ups,
-               data.doc("ks_2021").source("Ärendet (stadsrevisionens projektrapport 3/2021)")),
-    ]

@@ -12,14 +12,53 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
+from samverkan_tui import labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.messages import PageRequested
 from samverkan_tui.screens.base import BaseModal, BaseScreen
-from samverkan_tui.widgets.facts import facts
+from samverkan_tui.widgets.facts import facts, heading, join
 from samverkan_tui.widgets.header import AppHeader
 from samverkan_tui.widgets.paged_table import PagedTable
 
 PAGE = 100
+#: the kinds of events the filter offers: what an action starts with
+EVENT_GROUPS = {
+    "collaboration": N_("Samverkan registrerad eller ändrad"),
+    "transition": N_("Stegbyten"),
+    "check": N_("Kontrollpunkter"),
+    "contribution": N_("Bidrag"),
+    "decision": N_("Beslut"),
+    "agreement": N_("Avtal"),
+    "follow_up": N_("Uppföljningar"),
+    "termination": N_("Avslut"),
+    "record": N_("Poster"),
+    "document": N_("Dokument"),
+    "conflict": N_("Jäv"),
+    "organisation": N_("Organisationer"),
+    "permission": N_("Nekade åtgärder"),
+    "notification": N_("Meddelanden"),
+    "user": N_("Användare"),
+}
+FILTER_LABELS = {"actor": N_("Användare"), "entity": N_("Objekttyp"), "entity_id": N_("Objektets nr"),
+                 "action_prefix": N_("Slag av händelse")}
+
+
+def filter_value(key: str, value: Any) -> str:
+    if key == "entity":
+        return _(labels.ENTITIES.get(value, value))
+    if key == "action_prefix":
+        return _(EVENT_GROUPS.get(value, value))
+    return str(value)
+
+
+def stored(title: str, data: Any) -> list[Text]:
+    """An event's before or after: a heading, then each field by its label."""
+    if not data:
+        return []
+    if not isinstance(data, dict):
+        return [heading(title) + Text("\n" + json.dumps(data, ensure_ascii=False))]
+    return [heading(title) + Text("\n") + facts(
+        [(labels.field_name(k), labels.stored_value(k, v)) for k, v in data.items()], width=22)]
 
 
 class AuditScreen(BaseScreen):
@@ -42,6 +81,7 @@ class AuditScreen(BaseScreen):
         super().__init__()
         self.filters: dict[str, Any] = filters
         self.events: dict[str, Any] = {}
+        self.record_kinds: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader(_("Granskningslogg"))
@@ -62,19 +102,26 @@ class AuditScreen(BaseScreen):
         services, filters = self.services, {k: v for k, v in self.filters.items() if v}
 
         def work():
+            if self.record_kinds is None:  # once: the municipality's record kinds by their labels
+                from samverkan.domain.model import FORM_KEYS
+
+                self.record_kinds = {key: kind.label for form in FORM_KEYS
+                                     for key, kind in services.form_rules(form).record_kinds.items()}
             return services.events(limit=PAGE + 1, offset=offset, **filters)
 
         def done(events) -> None:
+            kinds = self.record_kinds or {}
             more = len(events) > PAGE
             events = events[:PAGE]
             self.events = {str(e.id): e for e in events}
             total = offset + len(events) + (1 if more else 0)
             self.query_one("#audit-table", PagedTable).show_page(
-                ((e.id, (e.id, e.at[:19].replace("T", " "), e.actor, e.action, f"{e.entity} {e.entity_id}"))
+                ((e.id, (e.id, e.at[:19].replace("T", " "), e.actor, labels.event(e.action, kinds),
+                         labels.entity(e.entity, e.entity_id)))
                  for e in events), offset, total, cursor)
             parts = [_("Händelser {first}–{last}").format(first=offset + 1 if events else 0,
                                                           last=offset + len(events))]
-            parts += [f"{k}: {v}" for k, v in filters.items()]
+            parts += [f"{_(FILTER_LABELS.get(k, k))}: {filter_value(k, v)}" for k, v in filters.items()]
             self.query_one("#status", Label).update(Text(" · ".join(parts)))
 
         self.run_db(work, done, group="audit-page", exclusive=True)
@@ -89,7 +136,7 @@ class AuditScreen(BaseScreen):
         event.stop()
         e = self.events.get(event.row_key.value)
         if e is not None:
-            self.app.push_screen(EventScreen(e))
+            self.app.push_screen(EventScreen(e, self.record_kinds or {}))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -105,10 +152,11 @@ class AuditScreen(BaseScreen):
 
         fields = [
             Field("actor", _("Användare"), value=self.filters.get("actor", "")),
-            Field("entity", _("Objekttyp (t.ex. collaboration)"), value=self.filters.get("entity", "")),
+            Field("entity", _("Objekttyp"), "choice", value=self.filters.get("entity") or None,
+                  choices=[(_(label).capitalize(), key) for key, label in labels.ENTITIES.items()]),
             Field("entity_id", _("Objektets nr"), value=self.filters.get("entity_id", "")),
-            Field("action_prefix", _("Händelse börjar med (t.ex. transition)"),
-                  value=self.filters.get("action_prefix", "")),
+            Field("action_prefix", _("Slag av händelse"), "choice", value=self.filters.get("action_prefix") or None,
+                  choices=labels.choices(EVENT_GROUPS)),
         ]
 
         def apply(values: dict | None) -> None:
@@ -130,26 +178,26 @@ class AuditScreen(BaseScreen):
 
 
 class EventScreen(BaseModal[None]):
-    """One audit event with its before and after values (read-only)."""
+    """One audit event with its before and after values (read-only), each stored field by
+    its label and each stored key (a stage, a form …) by its name."""
 
     BINDINGS = [Binding("escape", "close", N_("Stäng"), id="event.close")]
 
-    def __init__(self, event: Any) -> None:
+    def __init__(self, event: Any, record_kinds: dict[str, str] | None = None) -> None:
         super().__init__()
         self.event = event
+        self.record_kinds = record_kinds or {}
 
     def compose(self) -> ComposeResult:
         e = self.event
         with Vertical(id="event-box"):
             yield Label(Text(_("Händelse {n}").format(n=e.id)), id="event-title")
             with VerticalScroll():
-                yield Static(facts([
+                yield Static(join(facts([
                     (_("Tid"), e.at), (_("Vem"), e.actor), (_("Varifrån"), e.origin),
-                    (_("Händelse"), e.action), (_("Objekt"), f"{e.entity} {e.entity_id}"),
-                    (_("Före"), json.dumps(e.before, ensure_ascii=False, indent=1) if e.before else ""),
-                    (_("Efter"), json.dumps(e.after, ensure_ascii=False, indent=1) if e.after else ""),
-                    (_("Hash"), e.hash[:16]),
-                ], width=10))
+                    (_("Händelse"), labels.event(e.action, self.record_kinds)),
+                    (_("Objekt"), labels.entity(e.entity, e.entity_id)), (_("Hash"), e.hash[:16]),
+                ], width=10), *stored(_("Före"), e.before), *stored(_("Efter"), e.after)))
 
     def action_close(self) -> None:
         self.dismiss(None)

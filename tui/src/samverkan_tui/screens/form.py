@@ -28,9 +28,14 @@ from samverkan_tui.screens.base import BaseModal
 class Field:
     """One field of a form.
 
-    :param kind: ``text``, ``area`` (several lines), ``date`` (YYYY-MM-DD), ``bool`` or ``choice``.
+    :param kind: ``text``, ``area`` (several lines), ``date`` (YYYY-MM-DD), ``bool``,
+        ``choice`` or ``rows`` (a table of one-line inputs, one per ``columns``; its
+        value is a list of dicts by column key; ``value`` the rows to start with).
     :param choices: (label, value) pairs for ``choice``.
-    :param aliases: other names the services use for this field in their errors.
+    :param aliases: other names the services use for this field in their errors; for
+        ``rows``, an error naming ``alias[i].column`` is shown under it, in that cell.
+    :param header: a column's short heading (``rows``); ``width`` its width (None: the rest).
+    :param help: one line on what to enter (shown with a focused cell of ``rows``).
     """
 
     key: str
@@ -41,6 +46,10 @@ class Field:
     choices: list[tuple[str, Any]] = field(default_factory=list)
     aliases: tuple[str, ...] = ()
     placeholder: str = ""
+    columns: list[Field] = field(default_factory=list)
+    header: str = ""
+    width: int | None = None
+    help: str = ""
 
 
 Submit = Callable[[dict[str, Any], bool], Any]
@@ -103,6 +112,10 @@ class FormScreen(BaseModal[Any]):
             return area
         if f.kind == "bool":
             return Checkbox(Text(f.label), bool(f.value), id=wid)
+        if f.kind == "rows":
+            from samverkan_tui.widgets.rows import RowsInput
+
+            return RowsInput(f.columns, f.label, f.value, id=wid)
         if f.kind == "choice":
             options = [(Text(str(label)), value) for label, value in f.choices]
             values = [v for _l, v in f.choices]
@@ -131,7 +144,9 @@ class FormScreen(BaseModal[Any]):
         out: dict[str, Any] = {}
         for f in self.fields:
             w = self.widget_for(f.key)
-            if isinstance(w, TextArea):
+            if f.kind == "rows":
+                out[f.key] = w.rows()  # type: ignore[attr-defined]
+            elif isinstance(w, TextArea):
                 out[f.key] = w.text.strip()
             elif isinstance(w, Checkbox):
                 out[f.key] = w.value
@@ -149,24 +164,40 @@ class FormScreen(BaseModal[Any]):
             error.display = False
 
     def show_error(self, message: str, field_name: str | None = None) -> None:
-        """Show ``message`` under the field named ``field_name`` (or above the form)."""
-        target, index = None, -1
+        """Show ``message`` under the field named ``field_name`` (or above the form).
+
+        A field of rows takes an error naming one of its cells (``outcomes[1].quantity``)
+        and puts the focus in that cell; the message names the row and the column.
+        """
+        target, index, cell = None, -1, None
         for i, f in enumerate(self.fields):
             if field_name and (field_name == f.key or field_name in f.aliases):
                 target, index = f, i
                 break
-        if target is not None and field_name and message.startswith(f"{field_name}: "):
-            # the core names the field by its key ("purpose: …"); under the field, the
-            # place says which field, and the key is not a word of the interface
-            message = message[len(field_name) + 2:]
-            message = message[:1].upper() + message[1:]
+            if field_name and f.kind == "rows":
+                cell = next((_cell(field_name, name) for name in (f.key, *f.aliases)
+                             if _cell(field_name, name) is not None), None)
+                if cell is not None:
+                    target, index = f, i
+                    break
+        if target is not None and field_name:
+            # the core names the field by its key ("purpose: …") or its label; under the
+            # field, the place says which field, and the key is not a word of the interface
+            for prefix in (f"{field_name}: ", f"{target.label}: "):
+                if message.startswith(prefix):
+                    message = message[len(prefix):]
+                    message = message[:1].upper() + message[1:]
+                    break
         box = self.query_one(f"#err-{index}" if target else "#form-error", Static)
         box.update(Text(message))
         box.display = True
         if target is not None:
             widget = self.widget_for(target.key)
-            widget.focus()
-            widget.scroll_visible()
+            if cell is not None:
+                widget.focus_cell(*cell)  # type: ignore[attr-defined]
+            else:
+                widget.focus()
+                widget.scroll_visible()
             box.scroll_visible()
 
     # -- saving ------------------------------------------------------------------
@@ -174,7 +205,10 @@ class FormScreen(BaseModal[Any]):
     def check_required(self, values: dict[str, Any]) -> bool:
         ok = True
         for f in reversed(self.fields):
-            if f.required and values.get(f.key) in (None, ""):
+            value = values.get(f.key)
+            if f.kind == "rows":
+                value = [r for r in value or () if any(r.values())]
+            if f.required and value in (None, "", []):
                 self.show_error(_("Fältet måste fyllas i."), f.key)
                 ok = False
         return ok
@@ -234,3 +268,11 @@ class FormScreen(BaseModal[Any]):
             field.call_later(self.action_save)
         else:
             self.focus_next()
+
+
+def _cell(field_name: str, name: str) -> tuple[int, str] | None:
+    """(row, column key) of an error naming ``name[row].column``, else None."""
+    if not field_name.startswith(f"{name}["):
+        return None
+    index, _sep, rest = field_name[len(name) + 1:].partition("].")
+    return (int(index), rest) if index.isdigit() and rest else None

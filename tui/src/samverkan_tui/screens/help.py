@@ -9,24 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from samverkan_tui.i18n import N_, _
-from samverkan_tui.screens.base import BaseModal
-
-# Descriptions Textual's own widgets give their bindings, in the interface's words.
-WIDGET_TEXTS = {
-    "Cursor up": N_("Markören upp"), "Cursor down": N_("Markören ned"),
-    "Cursor left": N_("Markören vänster"), "Cursor right": N_("Markören höger"),
-    "Home": N_("Första"), "End": N_("Sista"), "Page up": N_("Sida upp"),
-    "Page down": N_("Sida ned"), "Page Left": N_("Sida vänster"), "Page Right": N_("Sida höger"),
-    "Select": N_("Välj"), "Top": N_("Överst"), "Bottom": N_("Nederst"),
-    "Focus Next": N_("Nästa fält"), "Focus Previous": N_("Föregående fält"),
-    "Copy selected text": N_("Kopiera markerad text"), "Show/hide": N_("Visa/dölj"),
-    "Toggle": N_("Växla"), "Scroll Up": N_("Rulla upp"), "Scroll Down": N_("Rulla ned"),
-}
-
-
-def describe(text: str) -> str:
-    """A binding's description in the interface language."""
-    return _(WIDGET_TEXTS.get(text, text))
+from samverkan_tui.screens.base import BaseModal, describe
 
 
 class HelpScreen(BaseModal[None]):

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Label, LoadingIndicator, OptionLi
 from textual.widgets.option_list import Option
 
 from samverkan.domain.rules import Report, ReportTable
+from samverkan_tui import labels
 from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.screens.base import BaseModal, BaseScreen
 from samverkan_tui.screens.form import Field, FormScreen
@@ -87,13 +88,20 @@ def fit(heading: str, least: int, most: int) -> int:
 
 def localised(table: ReportTable) -> ReportTable:
     """``table`` with the core's texts in the interface language (its audit reports speak
-    through the core's message catalogue; a plugin's texts and data pass as they are)."""
+    through the core's message catalogue; a plugin's texts and data pass as they are),
+    and a stable key in a column named for it (a stage under ``stage``, a form under
+    ``form``) by its label."""
     def text(value: Any) -> Any:
         return core_text(value) if isinstance(value, str) else value
 
+    def cell(key: str, value: Any) -> Any:
+        value = text(value)
+        table_ = labels.VALUES.get(key)
+        return _(table_[value]) if table_ and isinstance(value, str) and value in table_ else value
+
     return ReportTable(
         text(table.title), [(k, text(h)) for k, h in table.columns],
-        [{k: text(v) for k, v in row.items()} for row in table.rows],
+        [{k: cell(k, v) for k, v in row.items()} for row in table.rows],
         totals={k: text(v) for k, v in table.totals.items()}, notes=[text(n) for n in table.notes],
         sections=[localised(s) for s in table.sections])
 

@@ -1,14 +1,12 @@
-"""Moving a collaboration through its lifecycle: check, advance, decide, agree, follow up, end."""
+"""Moving a collaboration through its lifecycle: check, advance, decide, agree, end (a
+follow-up, with its evaluation, is in :mod:`.followup`)."""
 
 from __future__ import annotations
-
-import json
 
 import click
 
 from samverkan.cli.collab.group import collab_group, key_values
 from samverkan.cli.context import AppContext, echo_json, pass_app, print_findings
-from samverkan.domain.errors import ValidationError
 from samverkan.domain.lifecycle import STAGES
 
 
@@ -89,32 +87,6 @@ def collab_agree(app: AppContext, collab_id: int, signed_on: str, start: str, en
     app.services.record_agreement(collab_id, signed_on=signed_on, start=start, end=end, goals=goals,
                                   sections=parsed)
     click.echo(f"agreement recorded for collaboration {collab_id}")
-
-
-@collab_group.command("follow-up")
-@click.argument("collab_id", type=int)
-@click.option("--summary", required=True)
-@click.option("--date", "done_on", default=None)
-@click.option("--goals-met", default="")
-@click.option("--evaluation", default="", help="Evaluation data as JSON (e.g. SROI inputs).")
-@click.option("--participant", "participants", multiple=True,
-              help="PARTY=WHO (repeatable): who took part for a party ('kommunen' or an organisation); "
-                   "the follow-up is joint when every party took part.")
-@pass_app
-def collab_follow_up(app: AppContext, collab_id: int, summary: str, done_on: str | None, goals_met: str,
-                     evaluation: str, participants: tuple[str, ...]) -> None:
-    """Record a follow-up."""
-    try:
-        data = json.loads(evaluation) if evaluation else {}
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"--evaluation is not valid JSON: {exc}", "evaluation") from None
-    took_part = key_values(participants, "--participant", "PARTY=WHO")
-    f = app.services.record_follow_up(collab_id, summary, done_on=done_on, goals_met=goals_met, evaluation=data,
-                                      participants=took_part)
-    click.echo(f"follow-up recorded for collaboration {collab_id} on {f.done_on}"
-               + (" (joint: every party took part)" if f.joint else ""))
-    for k, v in f.evaluation.items():
-        click.echo(f"  {k}: {v}")
 
 
 @collab_group.command("end")

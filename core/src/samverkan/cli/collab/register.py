@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from samverkan.cli.collab.followup import evaluation_lines, form_lines
 from samverkan.cli.collab.group import collab_group
 from samverkan.cli.context import AppContext, echo_json, pass_app
 from samverkan.cli.org import export_options, write_export
@@ -49,10 +50,16 @@ def fact_options(defaults: bool):
 @fact_options(defaults=True)
 @click.option("--compensated", is_flag=True, help="The municipality gives staff time or money.")
 @click.option("--singles-out", is_flag=True, help="One organisation is singled out.")
+@click.option("--answer", "answers", multiple=True, metavar="QUESTION=ANSWER",
+              help="An answer to the form questionnaire, kept for the decider (see `collab guide`).")
 @pass_app
 def collab_add(app: AppContext, title: str, form: str, orgs: tuple[str, ...], initiator: str,
-               **facts: object) -> None:
+               answers: tuple[str, ...], **facts: object) -> None:
     """Register an initiative; prints the new collaboration's id."""
+    if answers:
+        from samverkan.cli.collab.group import key_values
+
+        facts["form_answers"] = key_values(answers, "--answer", "QUESTION=ANSWER")
     c = app.services.register_initiative(title, form, list(orgs), initiator, **facts)
     click.echo(c.id)
 
@@ -144,12 +151,17 @@ def collab_show(app: AppContext, collab_id: int, as_json: bool) -> None:
         click.echo(f"\nrecord {r.kind} ({r.recorded_by}, {r.recorded_at[:10]}):")
         for key, value in r.data.items():
             click.echo(f"  {key}: {value}")
+    policy = d["rules"].follow_up
     for f in d["follow_ups"]:
         click.echo(f"\nfollow-up {f.done_on}{' (joint)' if f.joint else ''}: {f.summary}")
         for party, who in f.participants.items():
             click.echo(f"  took part for {party}: {who}")
-        for key, value in f.evaluation.items():
-            click.echo(f"  {key}: {value}")
+        for line in evaluation_lines(policy, f.evaluation):
+            click.echo(f"  {line}")
+    if c.stage == "active" and form_lines(policy):
+        click.echo("\nfollow-up evaluation (collab follow-up --figure KEY=VALUE --outcome ROW):")
+        for line in form_lines(policy):
+            click.echo(f"  {line}")
     if d["termination"]:
         t = d["termination"]
         click.echo(f"\nended {t.ended_on} ({t.kind}): {t.reason}")

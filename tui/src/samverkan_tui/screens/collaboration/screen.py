@@ -1,5 +1,6 @@
-"""One collaboration: overview, checklist, decision, agreement, follow-ups, events, and
-every action of its lifecycle."""
+"""One collaboration: overview, checklist, decision, agreement, contributions, follow-ups,
+events, and every action of its lifecycle (the tabs' content is built in :mod:`.tabs`,
+the contribution lines' actions are in :mod:`.lines`)."""
 
 from __future__ import annotations
 
@@ -16,17 +17,14 @@ from samverkan.domain.lifecycle import ACTIONS
 from samverkan_tui import forms, labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.screens.base import BaseScreen
-from samverkan_tui.widgets.facts import facts, heading, join
+from samverkan_tui.screens.collaboration import tabs
+from samverkan_tui.screens.collaboration.lines import LINE_ACTIONS, ContributionLines
 from samverkan_tui.widgets.header import AppHeader
-from samverkan_tui.widgets.paged_table import cell
 
 TABS = ("overview", "checklist", "decision", "agreement", "contributions", "followups", "events")
 
-#: actions on one contribution line, offered like the lifecycle action "contribution"
-LINE_ACTIONS = ("edit_contribution", "remove_contribution")
 
-
-class CollaborationScreen(BaseScreen):
+class CollaborationScreen(ContributionLines, BaseScreen):
     """Detail and lifecycle actions of one collaboration."""
 
     area = N_("Samverkan")
@@ -58,6 +56,8 @@ class CollaborationScreen(BaseScreen):
                 tooltip=N_("Ta bort bidragsraden under markören (efter bekräftelse)")),
         Binding("j", "conflict", N_("Jäv"), id="collab.conflict",
                 tooltip=N_("Anmäl jäv i ärendet")),
+        Binding("d", "attach", N_("Dokument"), id="collab.attach",
+                tooltip=N_("Bifoga ett dokument: en fil eller ett diarienummer")),
         Binding("right_square_bracket", "tab(1)", N_("Nästa flik"), id="collab.next_tab", show=False),
         Binding("left_square_bracket", "tab(-1)", N_("Föregående flik"), id="collab.previous_tab",
                 show=False),
@@ -121,6 +121,10 @@ class CollaborationScreen(BaseScreen):
             # the municipality first, then the organisations: the contribution lines'
             # parties and who takes part in a follow-up
             data["parties"] = services.parties(self.collab_id)
+            # an agreement's sections by their titles: the rules of its time, else today's
+            # (a section the rules no longer ask for keeps the title it had)
+            today = services.form_rules(data["collaboration"].form).sections
+            data["section_titles"] = {s.key: s.title for s in (*today, *data["rules"].sections)}
             return data
 
         self.run_db(work, self.show, group="collab-detail", exclusive=True)
@@ -129,184 +133,16 @@ class CollaborationScreen(BaseScreen):
         self.data = data
         c = data["collaboration"]
         self.query_one(AppHeader).set_where(_("Samverkan {n}").format(n=c.id) + f": {c.title}")
-        self._overview(data)
-        self._checklist(data)
-        self._decision(data)
-        self._agreement(data)
-        self._contributions(data)
-        self._follow_ups(data)
-        self._events(data)
+        self.query_one("#overview-text", Static).update(tabs.overview(data))
+        tabs.fill_checklist(self.query_one("#checks", DataTable), data)
+        self.query_one("#decision-text", Static).update(tabs.decision(data))
+        self.query_one("#agreement-text", Static).update(tabs.agreement(data))
+        select, self._select_line = self._select_line, None
+        self.query_one("#contributions-sum", Static).update(
+            tabs.fill_contributions(self.query_one("#contributions-table", DataTable), data, select))
+        self.query_one("#followups-text", Static).update(tabs.follow_ups(data))
+        tabs.fill_events(self.query_one("#events-table", DataTable), data)
         self.refresh_bindings()
-
-    def _overview(self, d: dict[str, Any]) -> None:
-        c = d["collaboration"]
-        nxt = ", ".join(labels.stage(s) for s in d["next_stages"]) or "–"
-        pairs = [
-            (_("Titel"), c.title),
-            (_("Diarienummer"), c.case_number),
-            (_("Steg"), labels.stage(c.stage)),
-            (_("Nästa steg"), nxt),
-            (_("Form"), d["form_name"]),
-            (_("Organisationer"), "; ".join(f"{o.name} ({o.orgnr})" for o in d["organisations"])),
-            (_("Initiativtagare"), _(labels.INITIATORS.get(c.initiator, c.initiator))),
-            (_("Enhet"), c.unit),
-            (_("Ansvarig chef"), c.manager),
-            (_("Syfte"), c.purpose),
-            (_("Samhällsutmaning"), c.challenge),
-            (_("Politisk koppling"), c.policy_link),
-            (_("Målgrupp"), c.target_group),
-            (_("Verksamhet"), c.activity),
-            (_("Deltagare"), c.participants),
-            (_("Anvisning"), c.referral),
-            (_("Period"), " – ".join(str(x) for x in (c.start, c.end) if x)),
-        ]
-        if c.form == "informal":  # the two facts informal collaboration depends on
-            pairs += [(_("Ersättning utgår"), _("ja") if c.compensated else _("nej")),
-                      (_("En org. särskiljs"), _("ja") if c.singles_out else _("nej"))]
-        main = facts(pairs, width=19)
-        parts = [main]
-        if d["contributions"]:
-            contrib = Text()
-            for x in d["contributions"]:
-                contrib.append(f"\n{x.party}: {_(labels.CATEGORIES.get(x.category, x.category))} "
-                               f"{forms.kronor(x.amount)} kr")
-            parts.append(heading(_("Bidrag per år")) + contrib)
-        if d["records"]:
-            recs = Text()
-            kinds = d["rules"].record_kinds
-            for r in d["records"]:
-                label = kinds[r.kind].label if r.kind in kinds else r.kind
-                values = ", ".join(f"{k}: {v}" for k, v in r.data.items() if v not in (None, ""))
-                recs.append(f"\n{label} ({r.recorded_by}, {r.recorded_at[:10]}): {values}")
-            parts.append(heading(_("Poster")) + recs)
-        if d.get("documents"):
-            docs = Text()
-            for doc in d["documents"]:
-                kind = _(labels.DOCUMENT_KINDS.get(doc.kind, doc.kind))
-                where = (_("{name}, {size} byte, sha256 {digest}…").format(
-                    name=doc.filename or doc.title, size=doc.size, digest=doc.sha256[:12])
-                    if doc.sha256 else "")
-                ref = _("dnr {reference}").format(reference=doc.reference) if doc.reference else ""
-                docs.append(f"\n{kind}: {doc.title} " + " · ".join(p for p in (where, ref) if p))
-            parts.append(heading(_("Dokument")) + docs)
-        if d["outbox"]:
-            out = Text()
-            for n in d["outbox"]:
-                out.append(f"\n{n.get('recipient') or n.get('to', '')}: {n.get('subject', '')}")
-            parts.append(heading(_("Meddelanden")) + out)
-        self.query_one("#overview-text", Static).update(join(*parts))
-
-    def _checklist(self, d: dict[str, Any]) -> None:
-        table = self.query_one("#checks", DataTable)
-        row = table.cursor_row
-        table.clear()
-        answers = d["answers"]
-        for item in d["checks"]:
-            a = answers.get(item.id)
-            text = Text(item.text)
-            if a and a.note:
-                text.append(f" – {a.note}", style="italic")
-            table.add_row(cell(labels.answer(a.answer if a else None)), text, key=item.id)
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
-
-    def _decision(self, d: dict[str, Any]) -> None:
-        dec = d["decision"]
-        auth = d["rules"].authority
-        who = facts([(_("Beslutas av"), f"{auth.body or auth.kind}"), (_("Källa"), str(auth.source))])
-        if dec is None:
-            body = Text(_("Inget beslut är registrerat."))
-        else:
-            body = facts([
-                (_("Beslut"), _(labels.OUTCOMES.get(dec.outcome, dec.outcome))),
-                (_("Beslutat av"), dec.decided_by),
-                (_("Datum"), dec.decided_on),
-                (_("Sammanträde"), dec.meeting_date),
-                (_("Paragraf"), dec.minute_paragraph),
-                (_("Motivering"), dec.motivation),
-                (_("Överväganden"), dec.considerations),
-                (_("Politiskt mål"), dec.policy_link),
-            ])
-        self.query_one("#decision-text", Static).update(join(who, body))
-
-    def _agreement(self, d: dict[str, Any]) -> None:
-        c = d["collaboration"]
-        if not forms.written_agreement(c.form):
-            self.query_one("#agreement-text", Static).update(
-                Text(_("Informell samverkan har inget skriftligt avtal.")))
-            return
-        a = d["agreement"]
-        if a is None:
-            body = Text(_("Inget avtal är registrerat."))
-        else:
-            body = facts([
-                (_("Undertecknat"), a.signed_on), (_("Start"), a.start), (_("Slut"), a.end),
-                (_("Mätbara mål"), a.goals), (_("Registrerat av"), a.signed_by),
-            ])
-            for key, value in a.sections.items():
-                body.append(f"\n{key}: ", style="bold")
-                body.append(value)
-        sections = Text()
-        for s in d["rules"].sections:
-            mark = "*" if s.required else "·"
-            sections.append(f"\n{mark} {s.title}")
-        parts = [body]
-        if sections:
-            parts.append(heading(_("Avsnitt som avtalet ska innehålla")) + sections)
-        self.query_one("#agreement-text", Static).update(join(*parts))
-
-    def _contributions(self, d: dict[str, Any]) -> None:
-        table = self.query_one("#contributions-table", DataTable)
-        row = table.cursor_row
-        table.clear()
-        lines = d["contributions"]
-        for x in lines:
-            table.add_row(cell(str(x.id)), cell(x.party),
-                          cell(_(labels.CATEGORIES.get(x.category, x.category))),
-                          Text(forms.kronor(x.amount), justify="right"), key=str(x.id))
-        if self._select_line is not None:
-            row = next((i for i, x in enumerate(lines) if x.id == self._select_line), row)
-            self._select_line = None
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
-        if lines:
-            own = sum(x.amount for x in lines if x.is_municipality)
-            total = sum(x.amount for x in lines)
-            summary = _("Summa per år: {total} kr, varav kommunen {own} kr.").format(
-                total=forms.kronor(total), own=forms.kronor(own))
-        else:
-            summary = _("Inga bidrag är registrerade.")
-        self.query_one("#contributions-sum", Static).update(Text(summary))
-
-    def _follow_ups(self, d: dict[str, Any]) -> None:
-        parts = []
-        for f in d["follow_ups"]:
-            extra = ", ".join(f"{k}: {v}" for k, v in f.evaluation.items())
-            body = facts([(_("Datum"), f.done_on), (_("Av"), f.recorded_by),
-                          (_("Sammanfattning"), f.summary), (_("Måluppfyllelse"), f.goals_met),
-                          (_("Gemensam"), _("ja") if f.joint else _("nej")),
-                          (_("Utvärdering"), extra)])
-            if f.participants:
-                body.append("\n" + _("Deltog") + ":", style="bold")
-                for party, who in f.participants.items():
-                    body.append(f"\n  {party}: {who}")
-            parts.append(body)
-        t = d["termination"]
-        if t is not None:
-            parts.append(heading(_("Avslut")) + Text("\n") + facts([
-                (_("Datum"), t.ended_on), (_("Typ"), _(labels.END_KINDS.get(t.kind, t.kind))),
-                (_("Skäl"), t.reason), (_("Beslutat av"), t.decided_by),
-                (_("Upphandlingsenheten"), _("ja") if t.procurement_unit_involved else _("nej")),
-            ]))
-        if not parts:
-            parts.append(Text(_("Inga uppföljningar ännu.")))
-        self.query_one("#followups-text", Static).update(join(*parts))
-
-    def _events(self, d: dict[str, Any]) -> None:
-        table = self.query_one("#events-table", DataTable)
-        table.clear()
-        for e in d["events"]:
-            table.add_row(cell(e.at[:19].replace("T", " ")), cell(e.actor), cell(e.action), key=str(e.id))
 
     # -- actions ------------------------------------------------------------------
 
@@ -441,10 +277,33 @@ class CollaborationScreen(BaseScreen):
                 self._after(_("Avtalet är registrerat.")))
 
     def action_follow_up(self) -> None:
-        if self.data is not None:
-            self.app.push_screen(forms.follow_up_form(self.services, self.data["collaboration"],
-                                                      self.data["rules"], self.data["parties"]),
-                                 self._after(_("Uppföljningen är registrerad.")))
+        """Record a follow-up; once saved, the follow-ups tab shows it with its evaluation."""
+        if self.data is None:
+            return
+        from samverkan_tui.case_forms import follow_up_form
+
+        def done(result: Any) -> None:
+            if result is not None:
+                self.notify(_("Uppföljningen är registrerad."), markup=False)
+                self.query_one(TabbedContent).active = "followups"
+                self.reload()
+
+        self.app.push_screen(follow_up_form(self.services, self.data["collaboration"], self.data["rules"],
+                                            self.data["parties"]), done)
+
+    def action_attach(self) -> None:
+        """Attach a document; once saved, the overview lists it."""
+        if self.data is None:
+            return
+        from samverkan_tui.case_forms import document_form
+
+        def done(doc: Any) -> None:
+            if doc is not None:
+                self.notify(_("Dokumentet är bifogat: {title}.").format(title=doc.title), markup=False)
+                self.query_one(TabbedContent).active = "overview"
+                self.reload()
+
+        self.app.push_screen(document_form(self.services, self.data["collaboration"]), done)
 
     def action_end(self) -> None:
         if self.data is not None:
@@ -454,76 +313,6 @@ class CollaborationScreen(BaseScreen):
     def action_conflict(self) -> None:
         self.app.push_screen(forms.conflict_form(self.services, collab_id=self.collab_id),
                              self._after(_("Jävet är anmält.")))
-
-    # -- contributions, line by line ----------------------------------------------
-
-    def _show_contributions(self) -> DataTable:
-        tabs = self.query_one(TabbedContent)
-        tabs.active = "contributions"
-        table = self.query_one("#contributions-table", DataTable)
-        table.focus()
-        return table
-
-    def _line_under_cursor(self) -> Any:
-        """The contribution line under the cursor of the contributions tab (None: none)."""
-        table = self.query_one("#contributions-table", DataTable)
-        if self.data is None or not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((x for x in self.data["contributions"] if str(x.id) == key), None)
-
-    def action_contribution(self) -> None:
-        """Add a line; once saved, the contributions tab shows it under the cursor."""
-        if self.data is None:
-            return
-        d = self.data
-
-        def done(line: Any) -> None:
-            if line is not None:
-                self.notify(_("Bidraget är registrerat (rad {n}).").format(n=line.id), markup=False)
-                self._show_contributions()
-                self._select_line = line.id
-                self.reload()
-
-        self.app.push_screen(forms.contribution_form(self.services, d["collaboration"], d["parties"]),
-                             done)
-
-    def _target_line(self) -> Any:
-        """The contribution line under the cursor, or None (from another tab the lines are
-        shown first, so the next key press acts on a line the user can see)."""
-        if self.data is None:
-            return None
-        if self.query_one(TabbedContent).active != "contributions":
-            self._show_contributions()
-            return None
-        line = self._line_under_cursor()
-        if line is None:
-            self.notify(_("Inga bidrag är registrerade."), markup=False)
-        return line
-
-    def action_edit_contribution(self) -> None:
-        """Correct the line under the cursor (from another tab: show the lines first)."""
-        line = self._target_line()
-        if line is None:
-            return
-
-        def done(result: Any) -> None:
-            if result is forms.UNCHANGED:
-                self.notify(_("Inget ändrades."), markup=False)
-            elif result is not None:
-                self.notify(_("Bidraget är rättat."), markup=False)
-                self.reload()
-
-        self.app.push_screen(forms.contribution_form(self.services, self.data["collaboration"],
-                                                     self.data["parties"], line), done)
-
-    def action_remove_contribution(self) -> None:
-        """Remove the line under the cursor, after a confirmation that names it."""
-        line = self._target_line()
-        if line is None:
-            return
-        self.app.push_screen(forms.remove_contribution_form(self.services, self.data["collaboration"], line),
-                             self._after(_("Bidragsraden är borttagen.")))
 
     @on(DataTable.RowSelected, "#contributions-table")
     def _line_selected(self, event: DataTable.RowSelected) -> None:
