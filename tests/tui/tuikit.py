@@ -37,7 +37,7 @@ async def type_text(pilot: Any, text: str) -> None:
 
 # -- driving the UI with keys only -----------------------------------------------
 
-TEXT = "Ifyllt i test"
+TEXT = "Ok"  # short: every character is a key press, and the walks fill many fields
 OVERRIDES = {"end": "2027-12-31", "minute_paragraph": "paragraf 12", "amount": "100000",
              "year": "2026"}
 

@@ -20,7 +20,7 @@ from textual.screen import Screen
 
 from samverkan.domain.model import TERMINAL_UNSAFE
 from samverkan_tui.commands import SamverkanCommands
-from samverkan_tui.i18n import N_, _, set_language
+from samverkan_tui.i18n import N_, _, core_text, set_language
 from samverkan_tui.messages import OpenCollaboration, OpenOrganisation
 
 
@@ -79,6 +79,8 @@ class SamverkanApp(App):
         self.services = services
         self.db_lock = threading.Lock()
         self.first_page: FirstPage | None = None
+        #: the offered forms by key, while the form questionnaire is open
+        self.guide_names: dict[str, str] = {}
         #: ends the session when its terminal goes away or it sits idle (set by run())
         self.session_guard: Any = None
 
@@ -134,6 +136,7 @@ class SamverkanApp(App):
             ("reports", _("Rapporter"), _("Kommunens rapporter, t.ex. värdetabell och uppföljningar")),
             ("overview", _("Översikt"), _("Hela portföljen: antal, pengar, uppföljningar, beslut")),
             ("new_collaboration", _("Ny samverkan"), _("Registrera ett initiativ")),
+            ("form_guide", _("Välj samverkansform"), _("Frågor som leder till en form enligt kommunens riktlinjer")),
             ("new_organisation", _("Ny organisation"), _("Registrera en organisation")),
             ("import_organisations", _("Importera organisationer"), _("Från en CSV- eller JSON-fil")),
             ("help", _("Hjälp"), _("Tangenterna på skärmen")),
@@ -175,11 +178,15 @@ class SamverkanApp(App):
             from samverkan_tui.screens.base import run_db
 
             org = kwargs.get("org", "")
+            form, answers = kwargs.get("form"), kwargs.get("answers")
             # the offered forms are a read of the services: in a worker, like every read
             run_db(self, self.services.offered_forms,
-                   lambda offers: self.push_screen(collaboration_form(self.services, offers, org),
-                                                   self._created_collab),
+                   lambda offers: self.push_screen(
+                       collaboration_form(self.services, offers, org, form=form, answers=answers),
+                       self._created_collab),
                    group="new-collaboration", exclusive=True)
+        elif where == "form_guide":
+            self.open_form_guide()
         elif where == "new_organisation":
             from samverkan_tui.forms import organisation_form
 
@@ -191,6 +198,31 @@ class SamverkanApp(App):
                 self.push_screen(ImportScreen())
         elif where == "help":
             self.action_help()
+
+    def open_form_guide(self) -> None:
+        """The form questionnaire, its recommendation, then a new initiative with the chosen
+        form and the answers (see samverkan_tui.screens.form_guide)."""
+        from samverkan_tui.screens.form_guide import GuideResultScreen, guide_form
+
+        def chosen(choice: Any) -> None:
+            if choice is not None:
+                form, answers = choice
+                self.goto("new_collaboration", form=form, answers=answers)
+
+        def answered(outcome: Any) -> None:
+            if outcome is None:
+                return
+            result, answers = outcome
+            names = {f: core_text(n) for f, n in self.guide_names.items()}
+            self.push_screen(GuideResultScreen(result, answers, names), chosen)
+
+        def ready(offers: list[Any]) -> None:
+            self.guide_names = {o.form: o.name for o in offers}
+            self.push_screen(guide_form(self.services), answered)
+
+        from samverkan_tui.screens.base import run_db
+
+        run_db(self, self.services.offered_forms, ready, group="form-guide", exclusive=True)
 
     def action_goto(self, where: str) -> None:
         """Binding and palette action: open the screen or form ``where``."""

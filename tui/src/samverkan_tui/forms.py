@@ -45,13 +45,18 @@ def organisation_form(services: Any) -> FormScreen:
     return FormScreen(_("Ny organisation"), fields, submit)
 
 
-def collaboration_form(services: Any, offers: list[Any], org: str = "") -> FormScreen:
-    """Register a new initiative; ``offers`` are ``services.offered_forms()``."""
+def collaboration_form(services: Any, offers: list[Any], org: str = "", *, form: str | None = None,
+                       answers: dict[str, str] | None = None) -> FormScreen:
+    """Register a new initiative; ``offers`` are ``services.offered_forms()``.
+
+    ``form`` and ``answers``: the form chosen with the questionnaire and its answers,
+    which are registered with the initiative (shown to the decider).
+    """
     form_choices = [(o.name, o.form) for o in offers] or labels.choices(labels.FORMS)
+    chosen = form if form in {v for _label, v in form_choices} else form_choices[0][1]
     fields = [
         Field("title", _("Titel"), required=True),
-        Field("form", _("Form"), "choice", required=True, value=form_choices[0][1],
-              choices=form_choices),
+        Field("form", _("Form"), "choice", required=True, value=chosen, choices=form_choices),
         Field("org", _("Organisation (org.nr eller nr)"), required=True, value=org,
               aliases=("organisations", "orgnr")),
         Field("initiator", _("Initiativtagare"), "choice", required=True, value="organisation",
@@ -63,9 +68,12 @@ def collaboration_form(services: Any, offers: list[Any], org: str = "") -> FormS
         orgs = [o.strip() for o in v.pop("org").split(",") if o.strip()]
         title, form = v.pop("title"), v.pop("form")
         extra = {k: val for k, val in v.items() if val not in (None, "")}
+        if answers:
+            extra["form_answers"] = answers
         return services.register_initiative(title, form, orgs, **extra)
 
-    return FormScreen(_("Ny samverkan"), fields, submit)
+    intro = _("Formen valdes med frågorna om samverkansform; svaren sparas med initiativet.") if answers else ""
+    return FormScreen(_("Ny samverkan"), fields, submit, intro=intro)
 
 
 def _fact_fields(collab: Any, flags: bool = False) -> list[Field]:

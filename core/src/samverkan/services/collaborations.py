@@ -40,6 +40,13 @@ class Party:
         return self.organisation_id is None
 
 
+def _answers_in_words(answers: dict[str, str]) -> list[tuple[Any, Any]]:
+    """The form questionnaire's answers as (question, answer) texts, for the decider."""
+    from samverkan.domain.form_guide import QUESTION_KEYS, question
+
+    return [(question(k).text, question(k).label(v)) for k, v in answers.items() if k in QUESTION_KEYS]
+
+
 class CollaborationUseCases(Session):
     """Collaborations (mixed into :class:`samverkan.services.Services`)."""
 
@@ -155,6 +162,7 @@ class CollaborationUseCases(Session):
             "next_stages": lifecycle.next_stages(c.form, c.stage),
             "allowed": lifecycle.allowed_actions(state, self.roles),
             "documents": self.store.documents(c.id),
+            "form_answers": _answers_in_words(c.form_answers),
             "events": self.store.events(entity="collaboration", entity_id=c.id, limit=200),
             "outbox": self.store.outbox(collab_id=c.id),
         }

@@ -59,6 +59,8 @@ class CollaborationsScreen(BaseScreen):
                 tooltip=N_("Visa organisationerna")),
         Binding("l", "app.goto('audit')", N_("Logg"), id="collabs.audit",
                 tooltip=N_("Visa granskningsloggen")),
+        Binding("g", "app.goto('form_guide')", N_("Välj form"), id="collabs.form_guide", show=False,
+                tooltip=N_("Frågor som leder till en samverkansform enligt kommunens riktlinjer")),
         Binding("v", "app.goto('overview')", N_("Översikt"), id="collabs.overview", show=False,
                 tooltip=N_("Hela portföljen: antal och pengar per form, steg och enhet, uppföljningar")),
         Binding("e", "export", N_("Spara listan"), id="collabs.export", show=False,

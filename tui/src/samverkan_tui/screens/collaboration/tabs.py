@@ -16,9 +16,13 @@ from textual.widgets import DataTable
 
 from samverkan.domain.rules import ReportTable
 from samverkan_tui import forms, labels
-from samverkan_tui.i18n import _
+from samverkan_tui.i18n import N_, _, core_text
 from samverkan_tui.widgets.facts import facts, heading, join
 from samverkan_tui.widgets.paged_table import cell
+
+#: a notification's delivery status, as the worker records it
+DELIVERY = {"pending": N_("väntar"), "sending": N_("skickas"), "sent": N_("skickat"),
+            "failed": N_("kunde inte skickas")}
 
 
 def overview(d: dict[str, Any]) -> RenderableType:
@@ -48,6 +52,9 @@ def overview(d: dict[str, Any]) -> RenderableType:
         pairs += [(_("Ersättning utgår"), _("ja") if c.compensated else _("nej")),
                   (_("En org. särskiljs"), _("ja") if c.singles_out else _("nej"))]
     parts = [facts(pairs, width=19)]
+    if d.get("form_answers"):  # what the questionnaire was told, shown to the decider
+        parts.append(heading(_("Frågor om samverkansform")) + Text("".join(
+            f"\n{core_text(q)} {core_text(a)}" for q, a in d["form_answers"])))
     if d["contributions"]:
         contrib = Text()
         for x in d["contributions"]:
@@ -61,7 +68,10 @@ def overview(d: dict[str, Any]) -> RenderableType:
     if d["outbox"]:
         out = Text()
         for n in d["outbox"]:
-            out.append(f"\n{n.get('recipient') or n.get('to', '')}: {n.get('subject', '')}")
+            status = _(DELIVERY.get(n.get("status") or "", n.get("status") or ""))
+            tries = n.get("attempts") or 0
+            out.append(f"\n{n.get('recipient') or n.get('to', '')}: {n.get('subject', '')} · {status}"
+                       + (_(" ({n} försök)").format(n=tries) if tries else ""))
         parts.append(heading(_("Meddelanden")) + out)
     text = join(*parts)
     latest = _latest_summary(d)

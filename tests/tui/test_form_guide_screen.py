@@ -1,0 +1,75 @@
+"""Choosing the form in the TUI (issue 12, point 3): g from home asks the questions,
+shows what the municipality's rules make of them with reasons and sources, and enter
+registers an initiative with the chosen form; the answers go with it and the decider
+sees them on the overview."""
+
+from __future__ import annotations
+
+from tuikit import SIZE, screen_name, screen_text, settle
+
+from samverkan.domain.form_guide import QUESTION_KEYS
+
+
+async def answer(pilot, key: str, choice_index: int) -> None:
+    """Pick the choice at ``choice_index`` of question ``key`` by keys."""
+    form = pilot.app.screen
+    select = form.widget_for(key)
+    while pilot.app.focused is not select:
+        await pilot.press("tab")
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("home", *(["down"] * choice_index), "enter")
+    await pilot.pause()
+
+
+async def test_linkoping_questionnaire_rules_out_iop_on_the_municipalitys_initiative(make_app, orgnr):
+    app = make_app("linkoping", user="anna")
+    org = app.services.register_organisation("Läxhjälpen", orgnr(1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen_name(app) == "FormScreen"
+        # pays: yes (0), market: no (1), initiator: the municipality (1), own activity: yes (0)
+        for key, index in (("pays", 0), ("market", 1), ("initiator", 1), ("own_activity", 0)):
+            await answer(pilot, key, index)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "GuideResultScreen"
+        text = screen_text(app)
+        assert "Utesluts: Idéburet offentligt partnerskap (IOP)" in text
+        assert "Initiativet måste också komma från civilsamhällesaktören" in text
+        result = app.screen.result
+        assert "iop" not in result.recommended and result.recommended
+        await pilot.press("enter")  # register with the highlighted (first) recommended form
+        await settle(pilot)
+        assert screen_name(app) == "FormScreen"
+        form = app.screen
+        assert form.values()["form"] == result.recommended[0]
+        form.widget_for("title").focus()
+        await pilot.press(*"Läxhjälp")
+        form.widget_for("org").focus()
+        await pilot.press(*str(org.id))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "CollaborationScreen"
+        assert "Frågor om samverkansform" in screen_text(app)
+    c = app.services.collaborations()[0]
+    stored = app.services.collaboration(c["id"]).form_answers
+    assert stored == {"pays": "yes", "market": "no", "initiator": "municipality", "own_activity": "yes"}
+    assert set(stored) <= set(QUESTION_KEYS)
+
+
+def test_the_overview_shows_each_notifications_delivery_status(make_services, orgnr):
+    """Issue 14: the collaboration's messages say whether they wait, were sent or failed."""
+    from rich.console import Console
+
+    from samverkan_tui.screens.collaboration.tabs import overview
+
+    s = make_services("stockholm")
+    org = s.register_organisation("Förening", orgnr(1))
+    c = s.register_initiative("Läxhjälp", "informal", [org.id])  # queues a mail to the group
+    console = Console(width=200, record=True)
+    console.print(overview(s.detail(c.id)))
+    text = console.export_text()
+    assert "funktion.amf.civilsamhalle@stockholm.se" in text and "väntar" in text
