@@ -73,3 +73,30 @@ async def test_organisations_are_saved_as_an_importable_csv(make_app, tmp_path):
     from samverkan.services.transfer import read_organisations
     read = read_organisations(target)  # what org import reads back
     assert len(read) == app.services.count_organisations()
+
+
+async def test_the_decision_record_is_printed_from_the_collaboration_screen(make_app, tmp_path):
+    from pypdf import PdfReader
+
+    from samverkan_tui.messages import OpenCollaboration
+
+    app = make_app(None, db=tmp_path / "record.db")
+    load_demo(app.services, "stockholm")
+    decided = next(r["id"] for r in app.services.collaborations() if r["stage"] == "active")
+    target = tmp_path / "beslutsunderlag.pdf"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(OpenCollaboration(decided))
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen_name(app) == "FormScreen"
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, str(target))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen_name(app) == "CollaborationScreen"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(target).pages).split())
+    assert f"Samverkan {decided}:" in text and "Beslut" in text and "Överväganden" in text
+    _count, head = app.services.store.audit_head()
+    assert head[:16] in text.replace(" ", "")

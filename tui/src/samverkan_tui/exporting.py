@@ -45,6 +45,23 @@ def list_export_form(app: Any, kind: str, query: Any = None) -> FormScreen:
     return screen
 
 
+def record_export_form(app: Any, collab_id: int) -> FormScreen:
+    """A form that prints collaboration ``collab_id``'s full record (the decision record,
+    beslutsunderlag) where the user says: a PDF for the diarium by default."""
+    services = app.services
+    fields = [Field("path", _("Fil"), required=True,
+                    value=f"~/beslutsunderlag-{collab_id}-{services.today.isoformat()}.pdf",
+                    placeholder=_("Sökväg på den dator där samverkan körs; .pdf, .xlsx eller .csv"))]
+
+    def submit(values: dict[str, Any], confirm: bool) -> Any:
+        return services.export_record(collab_id, values["path"], text=core_text)
+
+    return FormScreen(_("Skriv ut beslutsunderlaget"), fields, submit,
+                      intro=_("Uppgifterna, frågorna om form, checklistan, beslutet med överväganden, "
+                              "anmärkningar vid varje steg med källa, avtalet och händelserna; "
+                              "granskningsloggens senaste hash i sidfoten."))
+
+
 def saved(app: Any, written: list[Any] | None) -> None:
     """Tell where an export went (nothing when the form was closed)."""
     if written:

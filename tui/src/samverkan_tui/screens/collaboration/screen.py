@@ -58,6 +58,8 @@ class CollaborationScreen(ContributionLines, BaseScreen):
                 tooltip=N_("Anmäl jäv i ärendet")),
         Binding("d", "attach", N_("Dokument"), id="collab.attach",
                 tooltip=N_("Bifoga ett dokument: en fil eller ett diarienummer")),
+        Binding("f", "print_record", N_("Skriv ut"), id="collab.print", show=False,
+                tooltip=N_("Skriv ut beslutsunderlaget som PDF (eller Excel) för diariet")),
         Binding("right_square_bracket", "tab(1)", N_("Nästa flik"), id="collab.next_tab", show=False),
         Binding("left_square_bracket", "tab(-1)", N_("Föregående flik"), id="collab.previous_tab",
                 show=False),
@@ -164,6 +166,12 @@ class CollaborationScreen(ContributionLines, BaseScreen):
                 self.notify(message, markup=False)
                 self.reload()
         return done
+
+    def action_print_record(self) -> None:
+        """Print the decision record to a file the user names (see samverkan_tui.exporting)."""
+        from samverkan_tui.exporting import record_export_form, saved
+
+        self.app.push_screen(record_export_form(self.app, self.collab_id), lambda w: saved(self.app, w))
 
     def action_back(self) -> None:
         self.app.pop_screen()
