@@ -19,6 +19,10 @@
 4. Reads the app's peak resident memory (VmHWM) before quitting.
 5. Opens the overview (``v``) ``--overview`` times and measures from the key to its
    figures on the screen (SQL aggregates over every collaboration).
+6. Starts ``samverkan`` ``--no-bytecode-runs`` times as an installation without .pyc files
+   would (``PYTHONPYCACHEPREFIX`` pointing at an empty folder and
+   ``PYTHONDONTWRITEBYTECODE=1``: every module compiled from source on every start), for
+   the first-screen time with and without compiled bytecode (issue 14).
 
 Targets (issue 4): ratio ≤ 1.5, median ≤ 10 ms, p90 ≤ 20 ms, ≤ 80 MB; issue 13: the
 overview opens in well under a second.
@@ -235,6 +239,8 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--overview", type=int, default=5, help="times to open the overview (v)")
+    parser.add_argument("--no-bytecode-runs", type=int, default=3,
+                        help="first-screen runs without compiled bytecode (issue 14), 0 to skip")
     args = parser.parse_args()
 
     print(f"database: {args.db}", file=sys.stderr)
@@ -298,6 +304,17 @@ def main() -> None:
             p.drain(0.5)
         p.close(quit_key)
 
+    uncompiled: list[float] = []
+    if args.no_bytecode_runs:
+        argv, marker, quit_key = commands["samverkan"]
+        empty = Path(tempfile.mkdtemp(prefix="bench-no-pyc-"))
+        bare_env = {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(empty)}
+        for _ in range(args.no_bytecode_runs):
+            p = Pty(argv, bare_env)
+            uncompiled.append(p.wait_text(marker))
+            p.drain(0.2)
+            p.close(quit_key)
+
     med = {k: statistics.median(v) for k, v in times.items()}
     print(f"time to first screen (median of {args.runs}; 80x24 pty):")
     for name, values in times.items():
@@ -311,6 +328,10 @@ def main() -> None:
         print(f"  {name:<10} median {statistics.median(ok) * 1000:5.1f} ms (≤ 10), p90 {p90:5.1f} ms (≤ 20), "
               f"max {max(ok) * 1000:6.1f} ms, frames {len(ok)}/{len(values)}")
     print("peak memory (VmHWM): " + ", ".join(f"{k} {v:.1f} MB" for k, v in peaks.items()) + " (≤ 80)")
+    if uncompiled:
+        print(f"first screen without compiled bytecode (median of {len(uncompiled)}): "
+              f"{statistics.median(uncompiled) * 1000:.0f} ms, with: {med['samverkan'] * 1000:.0f} ms "
+              f"(runs: {', '.join(f'{t * 1000:.0f}' for t in uncompiled)})")
     if overview:
         print(f"overview (v) to its figures on {total} collaborations: median "
               f"{statistics.median(overview) * 1000:.0f} ms, max {max(overview) * 1000:.0f} ms "

@@ -10,6 +10,8 @@ records whose kind the finding names) or the test fails showing it.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from tuikit import SIZE, agree, decide, fill_form, form_errors, satisfy, screen_name, settle
@@ -25,12 +27,14 @@ async def new_organisation(pilot: Any, name: str, orgnr: str) -> None:
     assert screen_name(pilot.app) == "OrganisationScreen", form_errors(pilot.app)
 
 
-async def new_collaboration(pilot: Any, title: str, form: str) -> int:
-    """From an organisation's screen: c, fill, save → the collaboration's screen."""
+async def new_collaboration(pilot: Any, title: str, form: str, every_fact: bool = False) -> int:
+    """From an organisation's screen: c, fill, save → the collaboration's screen
+    (``every_fact``: every field of the form filled in, not only the required ones)."""
     await pilot.press("c")
     await settle(pilot)
     await fill_form(pilot, {"title": title, "form": form, "unit": "Arbetsmarknad",
-                            "purpose": "Fler i arbete"})
+                            "purpose": "Fler i arbete", "participants": "8 deltagare",
+                            "case_number": "AMN 2026/17"}, fill_all=every_fact)
     assert screen_name(pilot.app) == "CollaborationScreen", form_errors(pilot.app)
     return pilot.app.screen.collab_id
 
@@ -81,8 +85,11 @@ async def add_contributions(pilot: Any, org_name: str) -> None:
         assert screen_name(pilot.app) == "CollaborationScreen", form_errors(pilot.app)
 
 
-async def advance_to_end(pilot: Any, collab_id: int, org_name: str) -> list[str]:
-    """Press v until the collaboration is ended; returns the stages it went through."""
+async def advance_to_end(pilot: Any, collab_id: int, org_name: str, at_active: Any = None) -> list[str]:
+    """Press v until the collaboration is ended; returns the stages it went through.
+
+    ``at_active``: called with the pilot once the collaboration is active (and followed up).
+    """
     app = pilot.app
     services = app.services
     stages = [services.collaboration(collab_id).stage]
@@ -96,6 +103,8 @@ async def advance_to_end(pilot: Any, collab_id: int, org_name: str) -> list[str]
             await settle(pilot)
             await fill_form(pilot, {"summary": "Målen nås", "goals_met": "Ja"})
             assert screen_name(app) == "CollaborationScreen", form_errors(app)
+            if at_active is not None:
+                await at_active(pilot)
         await pilot.press("v")
         await settle(pilot)
         if screen_name(app) == "FormScreen":
@@ -158,17 +167,18 @@ def assert_audited(services: Any, collab_id: int, actor: str) -> None:
     assert "check.answer" in actions
 
 
-async def walk(app: Any, orgnr: str, form: str, title: str) -> tuple[int, list[str]]:
+async def walk(app: Any, orgnr: str, form: str, title: str, every_fact: bool = False,
+               at_active: Any = None) -> tuple[int, list[str]]:
     org_name = f"Förening för {title}"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert screen_name(app) == "CollaborationsScreen"
         await new_organisation(pilot, org_name, orgnr)
-        collab_id = await new_collaboration(pilot, title, form)
+        collab_id = await new_collaboration(pilot, title, form, every_fact)
         await answer_checklist(pilot)
         await add_records(pilot)
         await add_contributions(pilot, org_name)
-        stages = await advance_to_end(pilot, collab_id, org_name)
+        stages = await advance_to_end(pilot, collab_id, org_name, at_active)
         await pilot.press("escape")
         await settle(pilot)
     return collab_id, stages
@@ -197,8 +207,53 @@ async def walk_an_iop(make_app, orgnr, municipality: str) -> None:
     assert_audited(s, collab_id, "anna")
 
 
-async def test_stockholm_iop_walks_through_every_stage(make_app, orgnr):
-    await walk_an_iop(make_app, orgnr, "stockholm")
+async def correct_and_attach(pilot: Any, attachment: Path) -> None:
+    """While active, by keys: correct a contribution line, correct the participants,
+    attach a file."""
+    app = pilot.app
+    tabs = app.screen.query_one("TabbedContent")
+    while tabs.active != "contributions":
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+    await pilot.press("home")  # the first line: the municipality's
+    await pilot.press("r")
+    await settle(pilot)
+    await fill_form(pilot, {"amount": "300 000"})
+    assert screen_name(app) == "CollaborationScreen", form_errors(app)
+    await pilot.press("e")
+    await settle(pilot)
+    await fill_form(pilot, {"participants": "12 deltagare"})
+    assert screen_name(app) == "CollaborationScreen", form_errors(app)
+    await pilot.press("d")
+    await settle(pilot)
+    await fill_form(pilot, {"kind": "agreement", "path": str(attachment), "reference": "AMN 2026/18"})
+    assert screen_name(app) == "CollaborationScreen", form_errors(app)
+
+
+async def test_stockholm_iop_walks_through_every_stage(make_app, orgnr, tmp_path):
+    """Issue 12: every fact entered through the forms, a contribution and the participant
+    count corrected and a file attached while active, all by keys; then what was stored,
+    the audit trail and audit verify."""
+    attachment = tmp_path / "overenskommelse.pdf"
+    attachment.write_bytes(b"%PDF-1.4 undertecknad overenskommelse")
+    app = make_app("stockholm", user="anna")
+    collab_id, stages = await walk(app, orgnr(11), "iop", "Språkcafé", every_fact=True,
+                                   at_active=lambda pilot: correct_and_attach(pilot, attachment))
+    s = app.services
+    assert stages == IOP_PATH
+    d = s.detail(collab_id)
+    c = d["collaboration"]
+    assert c.stage == "ended" and c.participants == "12 deltagare"
+    assert all(getattr(c, f) for f in ("case_number", "unit", "manager", "purpose", "challenge", "policy_link",
+                                       "target_group", "activity", "referral")), c
+    assert sorted(x.amount for x in d["contributions"]) == [250000, 300000]
+    [doc] = d["documents"]
+    assert doc.sha256 == hashlib.sha256(attachment.read_bytes()).hexdigest() and doc.reference == "AMN 2026/18"
+    actions = {e.action for e in s.events(entity="collaboration", entity_id=collab_id, limit=500)}
+    assert {"contribution.update", "collaboration.update", "document.attach", "decision.record",
+            "agreement.record", "follow_up.record", "termination.record"} <= actions
+    assert_audited(s, collab_id, "anna")
+    assert s.verify_audit().ok and s.verify_documents() == []
 
 
 async def test_blocked_transition_shows_findings_and_keeps_stage(make_app, orgnr):
