@@ -73,3 +73,32 @@ def test_the_overview_shows_each_notifications_delivery_status(make_services, or
     console.print(overview(s.detail(c.id)))
     text = console.export_text()
     assert "funktion.amf.civilsamhalle@stockholm.se" in text and "väntar" in text
+
+
+async def test_the_tui_refuses_a_decision_without_considerations_as_the_cli_does(make_app, orgnr):
+    """Issue 12, point 5: the decision form does not require more than the services; the
+    gate that requires considerations (Stockholm, a formal start) refuses in both."""
+    from samverkan.domain.errors import TransitionRefused
+    from samverkan_tui.forms import decision_form
+
+    app = make_app("stockholm")
+    s = app.services
+    org = s.register_organisation("Förening", orgnr(1))
+    c = s.register_initiative("Läxhjälp", "procurement", [org.id])
+    s.advance(c.id, "preparation")
+    for item, _answer in s.checklist(c.id):
+        s.answer_check(c.id, item.id, "met", "Prövat.")
+    d = s.detail(c.id)
+    form = decision_form(s, d["collaboration"], d["rules"])
+    assert not next(f for f in form.fields if f.key == "considerations").required
+    values = {"outcome": "start", "motivation": "Behov finns.", "considerations": "", "policy_link": "Budget",
+              "decided_on": s.today.isoformat()}
+    try:
+        form.submit(values, True)
+    except TransitionRefused as exc:
+        tui_refusal = {f.rule_id for f in exc.findings if f.blocking}
+    try:
+        s.decide(c.id, "start", "Behov finns.", "", policy_link="Budget", confirm=True)
+    except TransitionRefused as exc:
+        cli_refusal = {f.rule_id for f in exc.findings if f.blocking}
+    assert tui_refusal == cli_refusal == {"stockholm.decision.considerations"}

@@ -230,8 +230,10 @@ def decision_form(services: Any, collab: Any, rules: Any) -> FormScreen:
         Field("outcome", _("Beslut"), "choice", required=True, value="start",
               choices=labels.choices(labels.OUTCOMES)),
         Field("motivation", _("Motivering"), "area", required=True),
-        Field("considerations", _("Överväganden (varför samverkan, form och part; risker)"), "area",
-              required=True),
+        # not required here: the municipality's gates say when considerations must be
+        # documented (the services judge it, so the CLI and the TUI refuse alike), and
+        # the audit report lists decisions without them
+        Field("considerations", _("Överväganden (varför samverkan, form och part; risker)"), "area"),
         Field("policy_link", _("Koppling till politiskt mål eller budgetuppdrag"),
               value=collab.policy_link),
         Field("decided_on", _("Beslutsdatum"), "date", value=services.today.isoformat()),
