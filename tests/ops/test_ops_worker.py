@@ -119,6 +119,9 @@ def test_a_server_that_never_accepts_leaves_a_visible_failure(office, cli, isola
     assert "\tfailed\tattempts: 3\tfailed: 451 4.3.0 Try again later" in listed.output
     failed = cli("outbox", "list", "--failed", "--json", db_path=office.database)
     assert '"status": "failed"' in failed.output
+    # the admin's list of failed deliveries, a report in the CLI and the TUI
+    [shown] = office.report("failed-deliveries").rows
+    assert (shown["notification"], shown["attempts"], shown["error"]) == (row["id"], 3, row["error"])
     again = cli("outbox", "retry", db_path=office.database)
     assert again.exit_code == 0 and "queued again: 1" in again.output
     assert office.outbox()[0]["status"] == "pending"

@@ -36,6 +36,9 @@ AUDIT_REPORTS: dict[str, tuple[Message, Message]] = {
     "audit-follow-up": (msg("No joint follow-up in the last 12 months"),
                         msg("Active collaborations whose form has a follow-up policy and that had no "
                             "follow-up in which every party took part in the last 12 months.")),
+    "failed-deliveries": (msg("Notifications that could not be sent"),
+                          msg("Notifications the delivery worker gave up on, with their attempts and last "
+                              "error; `samverkan outbox retry` sends them again.")),
     "audit-advisories": (msg("Transitions past advisory findings"),
                          msg("Every transition that went ahead after advisory findings were confirmed: "
                              "the findings as they stood, who confirmed them and when.")),
@@ -61,7 +64,8 @@ class OversightUseCases(Session):
     def _audit_report(self, key: str) -> ReportTable:
         """Build the core's audit report ``key`` (see :data:`AUDIT_REPORTS`)."""
         builders = {"audit-links": self._links, "audit-considerations": self._considerations,
-                    "audit-follow-up": self._follow_up, "audit-advisories": self._advisories}
+                    "audit-follow-up": self._follow_up, "audit-advisories": self._advisories,
+                    "failed-deliveries": self._failed_deliveries}
         if key not in builders:
             raise NotFound(msg("no report {key!r}; available: {reports}", key=key,
                                reports=", ".join(AUDIT_REPORTS)))
@@ -142,6 +146,19 @@ class OversightUseCases(Session):
             AUDIT_REPORTS["audit-advisories"][0],
             [("id", msg("Id")), ("title", msg("Title")), ("to_stage", msg("To stage")),
              ("confirmed_by", msg("Confirmed by")), ("at", msg("When")), ("findings", msg("Findings"))],
+            rows, totals={"count": len(rows)})
+
+    def _failed_deliveries(self) -> ReportTable:
+        rows = [{"id": n.get("collaboration_id"), "notification": n["id"], "recipient": n.get("recipient", ""),
+                 "subject": n.get("subject", ""), "attempts": n.get("attempts") or 0,
+                 "last_attempt": (n.get("last_attempt_at") or "")[:16].replace("T", " "),
+                 "error": n.get("error") or ""}
+                for n in self.store.outbox(status="failed")]
+        return ReportTable(
+            AUDIT_REPORTS["failed-deliveries"][0],
+            [("id", msg("Id")), ("notification", msg("Notification")), ("recipient", msg("Recipient")),
+             ("subject", msg("Subject")), ("attempts", msg("Attempts")), ("last_attempt", msg("Last attempt")),
+             ("error", msg("Last error"))],
             rows, totals={"count": len(rows)})
 
     @use_case("read", on="collaboration")

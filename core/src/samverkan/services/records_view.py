@@ -13,7 +13,7 @@ from typing import Any
 from samverkan.domain.rules import ReportTable
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
-from samverkan.services.wording import AUTHORITY_NAMES, OUTCOME_NAMES, STAGE_NAMES
+from samverkan.services.wording import ANSWER_NAMES, AUTHORITY_NAMES, OUTCOME_NAMES, STAGE_NAMES
 
 #: the session the record is read through (an :class:`~samverkan.services.oversight.OversightUseCases`)
 OversightUseCases = Any
@@ -73,7 +73,7 @@ def collaboration_record(session: OversightUseCases, state: CollabState) -> Repo
 
         sections.append(_pairs(msg("Form questionnaire"), [
             (question(k).text, question(k).label(v)) for k, v in c.form_answers.items()]))
-    answers = [{"check": item.id, "text": item.text, "answer": a.answer if a else "",
+    answers = [{"check": item.id, "text": item.text, "answer": ANSWER_NAMES.get(a.answer, a.answer) if a else "",
                 "note": a.note if a else "", "by": a.answered_by if a else ""}
                for item, a in ((i, state.answers.get(i.id)) for i in session.view.checks(c.form))]
     sections.append(ReportTable(msg("Checklist"), [("check", msg("Check")), ("text", msg("Text")),

@@ -7,6 +7,7 @@ from samverkan.i18n import msg
 STAGE_NAMES = {"initiative": msg("initiative"), "preparation": msg("preparation"), "decided": msg("decided"),
                "declined": msg("declined"), "agreement": msg("agreement"), "active": msg("active"),
                "ended": msg("ended")}
+ANSWER_NAMES = {"met": msg("met"), "not_met": msg("not met"), "not_applicable": msg("not applicable")}
 OUTCOME_NAMES = {"start": msg("start"), "decline": msg("decline")}
 AUTHORITY_NAMES = {"manager": msg("manager"), "board": msg("board")}
 #: headings of the exported lists' columns, in words (a workbook is read by people)
