@@ -10,6 +10,20 @@ from tuikit import SIZE, screen_name, settle, type_text
 from samverkan.services.demo import load_demo
 
 
+async def save_as(pilot, key: str, target, back_to: str) -> None:
+    """Press ``key`` (a "save as file" action), type ``target`` over the suggested path and
+    save; the app is back on ``back_to`` once the file is written."""
+    app = pilot.app
+    await pilot.press(key)
+    await settle(pilot)
+    assert screen_name(app) == "FormScreen"
+    await pilot.press("home", "ctrl+k")  # clear the suggested path
+    await type_text(pilot, str(target))
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert screen_name(app) == back_to
+
+
 async def test_a_report_is_saved_as_a_swedish_workbook_by_keys(make_app, tmp_path):
     app = make_app(None, db=tmp_path / "export.db")
     load_demo(app.services, "stockholm")
@@ -19,14 +33,7 @@ async def test_a_report_is_saved_as_a_swedish_workbook_by_keys(make_app, tmp_pat
         await pilot.press("r")
         await settle(pilot)
         await open_report(pilot, "audit-links")
-        await pilot.press("e")
-        await settle(pilot)
-        assert screen_name(app) == "FormScreen"
-        await pilot.press("home", "ctrl+k")  # clear the suggested path
-        await type_text(pilot, str(target))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert screen_name(app) == "ReportScreen"
+        await save_as(pilot, "e", target, "ReportScreen")
     sheet = openpyxl.load_workbook(target).worksheets[0]
     assert sheet.cell(1, 1).value == "Samhällsutmaning och politisk koppling inte dokumenterade"
     assert [c.value for c in sheet[3]] == ["Nr", "Benämning", "Form", "Enhet", "Steg", "Inte dokumenterat"]
@@ -39,14 +46,7 @@ async def test_the_home_list_is_saved_with_its_filter_in_words(make_app, tmp_pat
     target = tmp_path / "lista.xlsx"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        assert screen_name(app) == "FormScreen"
-        await pilot.press("home", "ctrl+k")
-        await type_text(pilot, str(target))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert screen_name(app) == "CollaborationsScreen"
+        await save_as(pilot, "e", target, "CollaborationsScreen")
     sheet = openpyxl.load_workbook(target).worksheets[0]
     assert sheet.cell(1, 1).value == "Samverkan"
     assert [c.value for c in sheet[3]][:4] == ["Nr", "Benämning", "Form", "Steg"]
@@ -63,13 +63,7 @@ async def test_organisations_are_saved_as_an_importable_csv(make_app, tmp_path):
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("home", "ctrl+k")
-        await type_text(pilot, str(target))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert screen_name(app) == "OrganisationsScreen"
+        await save_as(pilot, "e", target, "OrganisationsScreen")
     from samverkan.services.transfer import read_organisations
     read = read_organisations(target)  # what org import reads back
     assert len(read) == app.services.count_organisations()
@@ -88,14 +82,7 @@ async def test_the_decision_record_is_printed_from_the_collaboration_screen(make
         await settle(pilot)
         app.post_message(OpenCollaboration(decided))
         await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        assert screen_name(app) == "FormScreen"
-        await pilot.press("home", "ctrl+k")
-        await type_text(pilot, str(target))
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert screen_name(app) == "CollaborationScreen"
+        await save_as(pilot, "f", target, "CollaborationScreen")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(target).pages).split())
     assert f"Samverkan {decided}:" in text and "Beslut" in text and "Överväganden" in text
     _count, head = app.services.store.audit_head()

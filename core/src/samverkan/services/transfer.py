@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -351,7 +350,6 @@ def export_to_file(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt
     ``xlsx`` and ``csv-excel`` write one table with the fields as its header row (see
     :mod:`samverkan.export`); ``csv`` and ``json`` write what ``org import`` reads back.
     """
-    import tempfile  # only exports need it; services (and the TUI's start-up) import this module
 
     if fmt in ("xlsx", "csv-excel"):
         from samverkan.domain.rules import ReportTable
@@ -360,31 +358,13 @@ def export_to_file(rows: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt
         listed = [dict(r) for r in rows]
         write_table(ReportTable(Path(path).stem, [(f, f) for f in fields], listed), path, fmt)
         return len(listed)
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise ValidationError(msg("{path}: cannot be written ({error})", path=path,
-                                      error=exc.strerror or exc), "file") from None
-    try:
-        # mkstemp makes the file private; give it the mode a plain open() would have
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            n = write_rows(rows, fields, fmt, fh)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ValidationError(msg("{path}: cannot be written ({error})", path=path,
-                                      error=exc.strerror or exc), "file") from None
-        raise
-    return n
+    from samverkan.export.files import write_atomically
 
+    def write(tmp: Path) -> int:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            return write_rows(rows, fields, fmt, fh)
 
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-    os.umask(mask)
-    return mask
+    return write_atomically(path, write)
 
 
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
