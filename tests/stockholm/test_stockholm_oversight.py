@@ -130,16 +130,24 @@ def test_excel_workbook_and_excel_csv_read_back(walk, audited, tmp_path):
 
 def test_the_decision_record_pdf_holds_the_findings_considerations_and_head_hash(walk, audited, tmp_path):
     s = walk.s
+    # an IOP decided with considerations but no policy link: an advisory finding, confirmed
+    cid = walk.ready("iop", challenge=CHALLENGE, policy_link="")
+    with pytest.raises(ConfirmationNeeded) as refused:
+        s.decide(cid, "start", "Behovet är utrett.", "Vägt mot upphandling; ingen annan aktör finns.")
+    s.decide(cid, "start", "Behovet är utrett.", "Vägt mot upphandling; ingen annan aktör finns.", confirm=True)
+    findings = refused.value.findings
+    assert findings
     pdf = tmp_path / "beslutsunderlag.pdf"
-    s.export_record(audited["declined"], pdf)
-    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    flat = " ".join(text.split())
-    assert "stockholm.decision.considerations" in flat
-    assert "Svar på revisionsrapport 3/2021" in flat  # the finding's source document
-    assert "Behovet täcks redan." in flat  # the motivation
+    s.export_record(cid, pdf)
+    flat = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    joined = flat.replace(" ", "")
+    for f in findings:  # every finding at the decision, with its rule and its source
+        assert f.rule_id in joined, f.rule_id
+        assert str(f.source).split(" (")[0].replace(" ", "") in joined, f.source
+    assert "Vägt mot upphandling; ingen annan aktör finns." in flat  # the considerations
+    assert "Behovet är utrett." in flat  # the motivation
     _, head = s.store.audit_head()
-    assert head[:16] in flat.replace(" ", "")  # the footer's head hash (it may wrap)
-    assert "Språkträning" not in flat and "Förening" in flat  # this collaboration's own facts
+    assert head[:16] in joined  # the footer's head hash (it may wrap)
 
 
 def test_list_exports_write_real_workbooks_and_excel_csv(walk, audited, cli, tmp_path):
@@ -151,6 +159,7 @@ def test_list_exports_write_real_workbooks_and_excel_csv(walk, audited, cli, tmp
     assert [c.value for c in sheet[3]][:4] == ["id", "title", "form", "stage"]
     ids = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert sorted(ids) == sorted(audited.values()) and all(isinstance(i, int) for i in ids)
+    walk.s.register_organisation("Åsa och Ängens förening", "802479-9986")
     sheet_csv = tmp_path / "organisationer.csv"
     assert cli("org", "export", "--format", "csv-excel", "-o", str(sheet_csv), db_path=db).exit_code == 0
     raw = sheet_csv.read_bytes()
@@ -158,3 +167,4 @@ def test_list_exports_write_real_workbooks_and_excel_csv(walk, audited, cli, tmp
     with sheet_csv.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
     assert rows[0][:3] == ["id", "name", "orgnr"] and rows[1][1] == "Förening 1"
+    assert "Åsa och Ängens förening" in {r[1] for r in rows}  # å, ä and ö read back
