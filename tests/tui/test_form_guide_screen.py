@@ -56,7 +56,8 @@ async def test_linkoping_questionnaire_rules_out_iop_on_the_municipalitys_initia
         assert "Frågor om samverkansform" in screen_text(app)
     c = app.services.collaborations()[0]
     stored = app.services.collaboration(c["id"]).form_answers
-    assert stored == {"pays": "yes", "market": "no", "initiator": "municipality", "own_activity": "yes"}
+    assert stored == {"pays": "yes", "market": "no", "initiator": "municipality", "own_activity": "yes",
+                      "standard_grant": "unsure"}
     assert set(stored) <= set(QUESTION_KEYS)
 
 
@@ -102,3 +103,25 @@ async def test_the_tui_refuses_a_decision_without_considerations_as_the_cli_does
     except TransitionRefused as exc:
         cli_refusal = {f.rule_id for f in exc.findings if f.blocking}
     assert tui_refusal == cli_refusal == {"stockholm.decision.considerations"}
+
+
+def test_questionnaire_snapshots(snap_compare, make_app, orgnr, monkeypatch):
+    """The questionnaire and its answer at 80x24 in Swedish."""
+    from tuikit import fixed_clock
+
+    fixed_clock(monkeypatch)
+
+    async def asked(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+
+    async def answered(pilot) -> None:
+        await asked(pilot)
+        for key, index in (("pays", 0), ("market", 2), ("initiator", 0), ("own_activity", 0)):
+            await answer(pilot, key, index)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_app("linkoping"), terminal_size=SIZE, run_before=asked)
+    assert snap_compare(make_app("linkoping"), terminal_size=SIZE, run_before=answered)

@@ -36,7 +36,8 @@ def guide_form(services: Any) -> FormScreen:
         fields.append(Field(q.key, core_text(q.text), "choice", required=True, value=default, choices=choices))
 
     def submit(values: dict[str, Any], confirm: bool) -> Any:
-        answers = {k: v for k, v in values.items() if v and v != "unsure"}
+        # "vet inte" is an answer too: a source may ask for care where it is not known
+        answers = {k: v for k, v in values.items() if v}
         return services.recommend_form(answers), answers
 
     return FormScreen(_("Välj samverkansform"), fields, submit,
