@@ -54,6 +54,9 @@ def test_the_previous_releases_database_upgrades_and_its_outbox_is_delivered(tmp
         done = cli("worker", "--once", db_path=db)
         again = cli("worker", "--once", db_path=db)
     assert done.exit_code == 0 and again.exit_code == 0, done.output + again.output
+    # the two mails the old release left unsent go out once; the demo's late IOPs also give
+    # the preparatory group its monthly list (once, however many passes)
     assert inbox.subjects() == ["Nytt initiativ till samverkan: Försökte skickas när servern låg nere",
-                                "Nytt initiativ till samverkan: Aldrig försökt"]
+                                "Nytt initiativ till samverkan: Aldrig försökt",
+                                "IOP utan årlig uppföljning: 1"]
     assert cli("audit", "verify", db_path=db).exit_code == 0

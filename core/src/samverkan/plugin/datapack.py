@@ -494,6 +494,12 @@ class DataPack:
         item = self._one("notifications")
         return resolve(item.get("render"), item, "render") if item else None
 
+    @cached_property
+    def periodic(self) -> Any:
+        """The function that makes the scheduled notifications, or None."""
+        item = self._one("notifications")
+        return resolve(item.get("periodic"), item, "periodic") if item and item.get("periodic") else None
+
     @property
     def demo(self) -> dict[str, Any] | None:
         """The ``[demo]`` table (its ``load`` and the data it reads), or None."""

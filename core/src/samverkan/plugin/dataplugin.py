@@ -48,7 +48,7 @@ _DECLARED_BY = {
     "decision_authority": "decision_authority", "follow_up_policy": "follow_up_policy",
     "register_rules": "rules", "register_topics": "topics", "register_gates": "gates",
     "register_reports": "reports", "lifecycle_event": "notifications", "load_demo": "demo",
-    "register_form_guide": "form_guide",
+    "register_form_guide": "form_guide", "periodic_notifications": "notifications",
 }
 
 
@@ -146,6 +146,12 @@ class DataPlugin:
     def lifecycle_event(self, event: str, context: GateContext) -> list[Notification] | None:
         """The notifications ``[notifications] render`` makes of ``event``."""
         return self.pack.render(event, context)
+
+    @hookimpl
+    def periodic_notifications(self, on: dt.date, reads: Any) -> list[Notification] | None:
+        """The notifications ``[notifications] periodic`` makes for the day ``on``."""
+        make = self.pack.periodic
+        return make(on, reads) if make is not None else None
 
     @hookimpl
     def load_demo(self, services: Any) -> None:

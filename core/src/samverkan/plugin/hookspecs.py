@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from samverkan.domain.lifecycle import GateContext
     from samverkan.domain.model import Notification
-    from samverkan.domain.reading import WorkSession
+    from samverkan.domain.reading import ReadSession, WorkSession
     from samverkan.domain.rules import (
         AgreementSection,
         DecisionAuthority,
@@ -230,6 +230,22 @@ def lifecycle_event(event: str, context: GateContext) -> list[Notification] | No
         collaboration reached ``<stage>``, ``"decision"`` after a decision was recorded,
         ``"record:<kind>"`` after a plugin record of ``<kind>`` was added.
     :param context: the collaboration after the change, with its records.
+    :returns: a list of :class:`samverkan.domain.model.Notification`, or None.
+    """
+
+
+@hookspec
+def periodic_notifications(on: dt.date, reads: ReadSession) -> list[Notification] | None:
+    """Notifications the municipality sends on a schedule, such as a list for a group.
+
+    The delivery worker asks once per pass (``samverkan worker``), outside any
+    transaction; each notification whose ``reason`` the outbox has not seen is queued,
+    under the write lock, so it goes out once however often the worker runs and however
+    many workers there are. Put the period in the reason (``"stockholm.iop-list:2026-11"``
+    sends one a month).
+
+    :param on: the day of the pass.
+    :param reads: the session's reads (:class:`samverkan.domain.reading.ReadSession`).
     :returns: a list of :class:`samverkan.domain.model.Notification`, or None.
     """
 

@@ -466,6 +466,13 @@ class MunicipalityView:
             sections.extend(s for s in result if isinstance(s, AgreementSection))
         return sections
 
+    def periodic_notifications(self, on: dt.date, reads: Any) -> list[Any]:
+        """The notifications the plugins send on a schedule, for the day ``on``."""
+        out: list[Any] = []
+        for _plugin, result in self.call("periodic_notifications", on=on, reads=reads):
+            out.extend(result)
+        return out
+
     def notifications(self, event: str, context: Any) -> list[Any]:
         """Notifications the plugins want sent for ``event``."""
         out: list[Any] = []

@@ -238,6 +238,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     }, id_key="key"),
     Table("notifications", "Notifications rendered by the plugin's Python.", {
         "render": Key("ref", "`module:function(event, context)` returning a list of Notification", True),
+        "periodic": Key("ref", "`module:function(on, reads)` returning the notifications sent on a schedule "
+                               "(each once per `reason`; put the period in it)"),
     }, many=False),
     Table("demo", "Demo data, entered through the services by the plugin's Python; its other keys are "
           "that function's data.", {

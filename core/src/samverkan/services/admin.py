@@ -191,16 +191,26 @@ class AdminUseCases(Session):
         """Queue the follow-up reminders due ``on`` (today), each once (see
         :mod:`samverkan.services.reminders`).
 
-        :returns: ``queued`` (how many were new) and ``problems`` (reminders that have
+        Also queues the municipality's scheduled notifications
+        (:meth:`MunicipalityView.periodic_notifications`), each once by its reason.
+
+        :returns: ``queued`` (how many reminders were new), ``periodic`` (how many
+            scheduled notifications were new) and ``problems`` (reminders that have
             nobody to go to, e.g. a person without an e-mail address).
         """
         from samverkan.services.reminders import ReminderPolicy, plan, render
 
         policy = policy or ReminderPolicy()
         today = on or self.today
+        # the municipality's scheduled notifications (a list for a group …), made before the lock
+        periodic = [n for n in self.view.periodic_notifications(today, ReadOnlySession(self)) if n.reason]
+        queued_periodic = 0
+        if periodic:
+            with self._tx():
+                queued_periodic = sum(self.store.queue_once(n) is not None for n in periodic)
         due = self.store.follow_ups_due((today + dt.timedelta(days=policy.days_before)).isoformat())
         if not due:
-            return {"queued": 0, "problems": []}
+            return {"queued": 0, "periodic": queued_periodic, "problems": []}
         users = {u["name"]: u for u in self.store.list_users()}
         known = self.store.reminder_keys([r["id"] for r in due])
         reminders, problems = plan(due, users, policy, today)
@@ -213,7 +223,7 @@ class AdminUseCases(Session):
                     if self.store.queue_reminder(r.key, note, kind=r.kind, due=r.due.isoformat(),
                                                  recipient=r.user) is not None:
                         queued += 1
-        return {"queued": queued, "problems": problems}
+        return {"queued": queued, "periodic": queued_periodic, "problems": problems}
 
     @use_case("read")
     def reports(self) -> dict[str, Report]:

@@ -211,6 +211,17 @@ class PeopleRows:
         self.conn.execute("UPDATE reminders SET notification_id = ? WHERE key = ?", [nid, key])
         return nid
 
+    def queue_once(self, n: Notification) -> int | None:
+        """Queue ``n`` unless the outbox already holds a notification with its ``reason``
+        (read under the write lock, so it is queued once however many workers run).
+
+        :returns: the notification's id, or None when it was queued before.
+        """
+        self._require_tx()
+        if self.conn.execute("SELECT 1 FROM outbox WHERE reason = ? LIMIT 1", [n.reason]).fetchone():
+            return None
+        return self.insert_notification(n)
+
     # -- audit log --------------------------------------------------------------
 
     def events(self, *, entity: str | None = None, entity_id: Any = None, actor: str | None = None,

@@ -10,8 +10,13 @@ plugin's notification renderer.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from samverkan.domain.followups import add_months
 from samverkan.domain.lifecycle import GateContext
 from samverkan.domain.model import Notification
+from samverkan.domain.query import CollabQuery
 from samverkan.plugin.datapack import load_pack
 
 _INFORMAL_EVENTS = {"transition:active": "start", "transition:ended": "end"}
@@ -86,3 +91,38 @@ def for_event(event: str, ctx: GateContext) -> list[Notification]:
     lines += ["", _WHY[kind]]
     return [Notification(to=to, subject=f"{_SUBJECTS[kind]}: {c.title}", body="\n".join(lines),
                          collaboration_id=c.id, reason=event)]
+
+
+#: the monthly list's reason, with the month appended (it is queued once a month)
+IOP_LIST = "stockholm.iop-follow-up-list"
+
+
+def iop_follow_up_list(on: dt.date, reads: Any) -> list[Notification]:
+    """Once a month, the active IOPs that had no follow-up in the last twelve months (or
+    never, a year after their agreement started), to the group's mailbox.
+
+    Every signed IOP agreement "ska" be followed up yearly (AMN 2019, seed 000), and the
+    preparatory group is to be able to follow collaboration up ("möjlighet att följa upp
+    samverkan", seed 000); the list is how it learns which are late. Nothing is sent in a
+    month when none is.
+    """
+    to = load_pack("samverkan_stockholm").municipality.mailbox
+    if not to:
+        return []
+    year_ago = add_months(on, -12)
+    late = []
+    for row in reads.collaborations(CollabQuery(form="iop", stage="active", limit=10_000)):
+        state = reads.state(row["id"])
+        last = max((f.done_on for f in state.follow_ups), default=None)
+        started = state.agreement.start if state.agreement else None
+        if (last is None or last < year_ago) and (started is None or started <= year_ago):
+            late.append((row, last))
+    if not late:
+        return []
+    lines = [f"IOP utan uppföljning de senaste tolv månaderna ({year_ago.isoformat()} – {on.isoformat()}):", ""]
+    lines += [f"- {r['title']} (nr {r['id']}), {r['unit'] or '-'}: "
+              f"{'aldrig uppföljd' if last is None else 'senast uppföljd ' + last.isoformat()}" for r, last in late]
+    lines += ["", "Varje undertecknat IOP-avtal ska följas upp årligen (arbetsmarknadsnämnden 2019-11-26). "
+                  "Listan skickas en gång i månaden så länge någon saknas."]
+    return [Notification(to=to, subject=f"IOP utan årlig uppföljning: {len(late)}", body="\n".join(lines),
+                         reason=f"{IOP_LIST}:{on:%Y-%m}")]
