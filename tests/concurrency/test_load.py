@@ -35,10 +35,15 @@ def test_twenty_concurrent_writers_lose_nothing(shared_db, capsys):
         busy += b
 
     wal_mb = wal_peak / 2**20
-    # wal_autocheckpoint keeps the log near 1000 pages (~4 MB); allow slack for
-    # checkpoints that a busy moment postponed, but not unbounded growth
-    assert wal_mb < 32, f"WAL grew to {wal_mb:.1f} MB"
     store = Store.open(shared_db)
+    # While twenty processes read and write without pause, some reader always holds a
+    # snapshot, so SQLite cannot restart the log and it grows with the throughput (the
+    # peak is printed below, not bounded: a faster write path makes it larger). What
+    # must hold is that nothing keeps it from being checkpointed once the load stops:
+    # no writer left a transaction or a snapshot open.
+    busy, logged, moved = store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert (busy, logged) == (0, moved), f"checkpoint blocked: busy={busy}, {moved} of {logged} frames"
+    assert wal.stat().st_size == 0, "the log was not truncated after the load"
     stored = {o.orgnr for o in store.list_organisations(limit=1_000_000)}
     assert orgs <= stored, f"{len(orgs - stored)} acknowledged organisations are missing"
     # every acknowledged increment is a distinct value and the counter ends at their number
