@@ -87,3 +87,18 @@ async def test_the_decision_record_is_printed_from_the_collaboration_screen(make
     assert f"Samverkan {decided}:" in text and "Beslut" in text and "Överväganden" in text
     _count, head = app.services.store.audit_head()
     assert head[:16] in text.replace(" ", "")
+
+
+async def test_the_audit_log_is_saved_as_a_workbook(make_app, tmp_path):
+    app = make_app(None, db=tmp_path / "log.db")
+    load_demo(app.services, "stockholm")
+    target = tmp_path / "logg.xlsx"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await save_as(pilot, "e", target, "AuditScreen")
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    assert [c.value for c in sheet[3]] == ["Nr", "När", "Vem", "Ursprung", "Händelse", "Objekt", "Objektets nr"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == app.services.store.count_events() and rows[0][0] == 1

@@ -19,7 +19,8 @@ def list_export_form(app: Any, kind: str, query: Any = None) -> FormScreen:
     filters, or ``organisations``) where the user says; .xlsx is a workbook, .csv and
     .json are what an import reads back, CSV for Excel is a choice."""
     services = app.services
-    default = f"~/{'samverkan' if kind == 'collaborations' else 'organisationer'}-{services.today.isoformat()}.xlsx"
+    names = {"collaborations": "samverkan", "organisations": "organisationer", "events": "granskningslogg"}
+    default = f"~/{names.get(kind, kind)}-{services.today.isoformat()}.xlsx"
     fields = [
         Field("path", _("Fil"), required=True, value=default,
               placeholder=_("Sökväg på den dator där samverkan körs; .xlsx, .csv eller .json")),

@@ -47,9 +47,10 @@ class ExportUseCases(OversightUseCases):
     @use_case("read")
     def export_list(self, kind: str, path: str | Path, fmt: str | None = None, query: Any = None,
                     progress: Callable[[int, int], Any] | None = None, text: Text = str) -> list[Path]:
-        """Write every collaboration matching ``query`` (``kind="collaborations"``) or every
-        organisation (``kind="organisations"``) to ``path``: csv or json as ``org import``
-        reads them back, or xlsx / csv-excel with headings and values in words.
+        """Write every collaboration matching ``query`` (``kind="collaborations"``), every
+        organisation (``"organisations"``) or the audit log's events (``"events"``) to
+        ``path``: csv or json as ``org import`` reads them back, or xlsx / csv-excel with
+        headings and values in words.
 
         :param progress: called as ``progress(done, total)`` every thousand rows.
         """
@@ -67,6 +68,11 @@ class ExportUseCases(OversightUseCases):
                                    COLLAB_EXPORT_FIELDS)
         elif kind == "organisations":
             total, rows, fields = self.count_organisations(), self.export_organisations(), ORG_EXPORT_FIELDS
+        elif kind == "events":  # the audit log, oldest first (its hashes: `audit verify`)
+            fields = ("id", "at", "actor", "origin", "action", "entity", "entity_id")
+            total = self.store.count_events()
+            rows = ({f: getattr(e, f) for f in fields}
+                    for e in self.store.events(limit=max(total, 1), newest_first=False))
         else:
             raise ValidationError(msg("nothing to export called {kind!r}", kind=kind), "kind")
         suffix = Path(path).suffix.lower()
@@ -96,7 +102,9 @@ class ExportUseCases(OversightUseCases):
             return out
 
         listed = [in_words(r) for r in counted(rows)]
-        table = ReportTable(msg("Collaborations") if kind == "collaborations" else msg("Organisations"),
+        titles = {"collaborations": msg("Collaborations"), "organisations": msg("Organisations"),
+                  "events": msg("Audit events")}
+        table = ReportTable(titles[kind],
                             [(f, LIST_HEADINGS.get(f, f)) for f in fields], listed)
         return write_table(table, path, chosen, text)
 

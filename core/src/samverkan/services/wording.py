@@ -15,4 +15,6 @@ LIST_HEADINGS = {"id": msg("Id"), "title": msg("Title"), "form": msg("Form"), "s
                  "unit": msg("Unit"), "organisations": msg("Organisations"), "start": msg("Start"),
                  "end": msg("End"), "next_follow_up": msg("Next follow-up"), "initiator": msg("Initiator"),
                  "is_example": msg("Example"), "name": msg("Name"), "orgnr": msg("Organisation number"),
-                 "legal_form": msg("Legal form"), "contact": msg("Contact")}
+                 "legal_form": msg("Legal form"), "contact": msg("Contact"), "at": msg("When"),
+                 "actor": msg("Who"), "origin": msg("Origin"), "action": msg("Action"),
+                 "entity": msg("Object"), "entity_id": msg("Object number")}

@@ -72,6 +72,8 @@ class AuditScreen(BaseScreen):
                 tooltip=N_("Filtrera på användare, objekt och händelse")),
         Binding("c", "verify", N_("Kontrollera kedjan"), id="audit.verify",
                 tooltip=N_("Kontrollera att loggen inte har ändrats")),
+        Binding("e", "export", N_("Spara loggen"), id="audit.export", show=False,
+                tooltip=N_("Spara hela granskningsloggen som Excel-, CSV- eller JSON-fil")),
         Binding("right_square_bracket", "next_page", N_("Nästa sida"), id="audit.next_page", show=False),
         Binding("left_square_bracket", "previous_page", N_("Föregående sida"), id="audit.previous_page",
                 show=False),
@@ -137,6 +139,12 @@ class AuditScreen(BaseScreen):
         e = self.events.get(event.row_key.value)
         if e is not None:
             self.app.push_screen(EventScreen(e, self.record_kinds or {}))
+
+    def action_export(self) -> None:
+        """Save the whole audit log as a file the user names (see samverkan_tui.exporting)."""
+        from samverkan_tui.exporting import list_export_form, saved
+
+        self.app.push_screen(list_export_form(self.app, "events"), lambda written: saved(self.app, written))
 
     def action_back(self) -> None:
         self.app.pop_screen()
