@@ -79,8 +79,6 @@ class SamverkanApp(App):
         self.services = services
         self.db_lock = threading.Lock()
         self.first_page: FirstPage | None = None
-        #: the offered forms by key, while the form questionnaire is open
-        self.guide_names: dict[str, str] = {}
         #: ends the session when its terminal goes away or it sits idle (set by run())
         self.session_guard: Any = None
 
@@ -209,15 +207,14 @@ class SamverkanApp(App):
                 form, answers = choice
                 self.goto("new_collaboration", form=form, answers=answers)
 
-        def answered(outcome: Any) -> None:
-            if outcome is None:
-                return
-            result, answers = outcome
-            names = {f: core_text(n) for f, n in self.guide_names.items()}
-            self.push_screen(GuideResultScreen(result, answers, names), chosen)
-
         def ready(offers: list[Any]) -> None:
-            self.guide_names = {o.form: o.name for o in offers}
+            names = {o.form: core_text(o.name) for o in offers}
+
+            def answered(outcome: Any) -> None:
+                if outcome is not None:
+                    result, answers = outcome
+                    self.push_screen(GuideResultScreen(result, answers, names), chosen)
+
             self.push_screen(guide_form(self.services), answered)
 
         from samverkan_tui.screens.base import run_db

@@ -136,6 +136,12 @@ class GuideResult:
         return [v for v in self.verdicts.values() if v.ruled_out]
 
 
+def answers_in_words(answers: dict[str, str]) -> list[tuple[str, str]]:
+    """Stored answers as (question, answer) texts, in the order they were given; keys
+    that are no question (any more) are left out."""
+    return [(question(k).text, question(k).label(v)) for k, v in answers.items() if k in QUESTION_KEYS]
+
+
 def validate_answers(answers: dict[str, str]) -> dict[str, str]:
     """``answers`` checked against the questions (unanswered questions are left out)."""
     clean = {}

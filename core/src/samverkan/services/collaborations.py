@@ -13,6 +13,7 @@ from typing import Any
 
 from samverkan.domain import lifecycle
 from samverkan.domain.errors import ValidationError
+from samverkan.domain.form_guide import answers_in_words, validate_answers
 from samverkan.domain.lifecycle import GateContext
 from samverkan.domain.model import CheckAnswer, CheckItem, Collaboration, Decision, validate_form
 from samverkan.domain.query import CollabQuery
@@ -40,13 +41,6 @@ class Party:
         return self.organisation_id is None
 
 
-def _answers_in_words(answers: dict[str, str]) -> list[tuple[Any, Any]]:
-    """The form questionnaire's answers as (question, answer) texts, for the decider."""
-    from samverkan.domain.form_guide import QUESTION_KEYS, question
-
-    return [(question(k).text, question(k).label(v)) for k, v in answers.items() if k in QUESTION_KEYS]
-
-
 class CollaborationUseCases(Session):
     """Collaborations (mixed into :class:`samverkan.services.Services`)."""
 
@@ -62,8 +56,6 @@ class CollaborationUseCases(Session):
         if not organisations:
             raise ValidationError(msg("a collaboration needs at least one organisation"), "org")
         if fields.get("form_answers"):  # the questionnaire's answers, kept for the decider
-            from samverkan.domain.form_guide import validate_answers
-
             fields["form_answers"] = validate_answers(fields["form_answers"])
         # the registration's own permission covers looking its organisations up
         orgs = [self._find_organisation(ref) for ref in organisations]
@@ -162,7 +154,7 @@ class CollaborationUseCases(Session):
             "next_stages": lifecycle.next_stages(c.form, c.stage),
             "allowed": lifecycle.allowed_actions(state, self.roles),
             "documents": self.store.documents(c.id),
-            "form_answers": _answers_in_words(c.form_answers),
+            "form_answers": answers_in_words(c.form_answers),
             "events": self.store.events(entity="collaboration", entity_id=c.id, limit=200),
             "outbox": self.store.outbox(collab_id=c.id),
         }

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from samverkan.domain.errors import ValidationError
+from samverkan.domain.model import FORM_KEYS
 from samverkan.domain.rules import ReportTable
 from samverkan.domain.state import CollabState
 from samverkan.export import Text
@@ -89,7 +90,7 @@ class ExportUseCases(OversightUseCases):
         if chosen in ("csv", "json"):  # what an import reads back: keys as they are
             export_to_file(counted(rows), fields, chosen, Path(path).expanduser())
             return [Path(path).expanduser()]
-        forms = {f: self._form_name(f) for f in {"informal", "grant", "procurement", "iop", "external", "employer"}}
+        forms = {f: self._form_name(f) for f in FORM_KEYS}
 
         def in_words(row: dict[str, Any]) -> dict[str, Any]:
             out = dict(row)

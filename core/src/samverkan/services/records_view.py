@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from samverkan.domain.form_guide import answers_in_words
 from samverkan.domain.rules import ReportTable
 from samverkan.domain.state import CollabState
 from samverkan.i18n import msg
@@ -69,10 +70,7 @@ def collaboration_record(session: OversightUseCases, state: CollabState) -> Repo
     c = state.collaboration
     sections = []
     if c.form_answers:
-        from samverkan.domain.form_guide import question
-
-        sections.append(_pairs(msg("Form questionnaire"), [
-            (question(k).text, question(k).label(v)) for k, v in c.form_answers.items()]))
+        sections.append(_pairs(msg("Form questionnaire"), answers_in_words(c.form_answers)))
     answers = [{"check": item.id, "text": item.text, "answer": ANSWER_NAMES.get(a.answer, a.answer) if a else "",
                 "note": a.note if a else "", "by": a.answered_by if a else ""}
                for item, a in ((i, state.answers.get(i.id)) for i in session.view.checks(c.form))]
