@@ -23,7 +23,6 @@ def _row(comparison, topic):
     ("topic", "expect_a", "expect_b"),
     [
         ("initiative", "either", "organisation"),
-        ("preparatory_body", True, False),
         ("cost_split", "comparable", 0.5),
     ],
 )
@@ -33,6 +32,49 @@ def test_stockholm_and_linkoping_differ_by_value(registry, topic, expect_a, expe
     assert (row.a.value, row.b.value) == (expect_a, expect_b)
     assert row.a.source and row.b.source
     assert "Linköping" in row.b.source or "KS 2016-573" in row.b.source or "2020" in row.b.source
+
+
+def test_a_topic_one_side_is_silent_on_is_not_a_difference(registry):
+    """Linköping's source says nothing of a preparatory body: the comparison shows
+    Stockholm's rule and Linköping as silent, not as a rule to the contrary."""
+    comparison = compare(registry, "stockholm", "linkoping")
+    row = _row(comparison, "preparatory_body")
+    assert row.status == "only_a" and not row.b.regulated and row.a.value is True
+    assert row not in comparison.differences()
+
+
+def test_each_side_shows_its_obligation_level_and_quotes(registry):
+    comparison = compare(registry, "stockholm", "linkoping")
+    pre_study = _row(comparison, "pre_study")
+    assert pre_study.a.level == "recommendation"  # "Samarbeten bör föregås av en förstudie"
+    assert any("bör föregås av en förstudie" in q for q in pre_study.a.quotes)
+    for row in comparison.rows:
+        for side in (row.a, row.b):
+            assert bool(side.level) == side.regulated and bool(side.quotes) == side.regulated
+            assert side.as_dict()["level"] == side.level and side.as_dict()["quotes"] == side.quotes
+
+
+def test_rules_compare_prints_level_and_quote(cli):
+    shown = cli("rules", "compare", "stockholm", "linkoping", db_path=None).stdout
+    assert "preparatory_body (Beredande organ): only_a" in shown
+    assert "nivå: rekommendation (bör)" in shown and "citat: »" in shown
+
+
+def test_rules_show_says_whether_an_item_blocks_advises_or_guides(cli):
+    items = json.loads(cli("rules", "show", "stockholm", "--format", "json", db_path=None).output)
+    by_id = {(i["kind"], i["id"]): i for i in items}
+    # every rule, check and gate states its level; every one of the plugin's data and the
+    # national rules quotes its source (the core's own gates cite the software or the law)
+    assert all(i["level"] for i in items)
+    assert all(i["quote"] for i in items if not i["id"].startswith("core."))
+    minors = by_id["check", "stockholm.basic.minors"]
+    assert (minors["level"], minors["effect"]) == ("guidance", "guidance")
+    prestudy = by_id["gate", "stockholm.iop.prestudy"]
+    assert (prestudy["level"], prestudy["effect"]) == ("recommendation", "advisory")
+    text = cli("rules", "show", "stockholm", db_path=None).stdout
+    assert "nivå: vägledning (kan), visas som hjälp" in text
+    assert "nivå: rekommendation (bör), råd att bekräfta" in text
+    assert "nivå: krav (ska), stoppar" in text and "citat: »" in text
 
 
 def test_follow_up_differs_with_sroi_in_linkoping(registry):
@@ -118,9 +160,10 @@ def test_only_differences_leaves_out_agreement(cli):
     result = cli("rules", "compare", "stockholm", "linkoping", "--only-differences", "--format", "json",
                  db_path=None)
     rows = json.loads(result.output)
-    assert rows and all(r["status"] in ("different", "only_a", "only_b") for r in rows)
+    assert rows and all(r["status"] == "different" for r in rows)
     topics = {r["topic"] for r in rows}
-    assert {"initiative", "preparatory_body", "cost_split", "follow_up"} <= topics
+    assert {"initiative", "cost_split", "follow_up"} <= topics
+    assert "preparatory_body" not in topics  # Linköping is silent on it: not a difference
 
 
 def test_markdown_output_snapshot(cli, snapshot):

@@ -132,8 +132,14 @@ def test_agreement_dates_block_without_agreement_and_without_dates():
     assert [f.message for f in run("core.agreement.dates", ctx("agreement"))] == ["Inget avtal är registrerat."]
     bare = Agreement(1, None, None, None)
     msgs = [f.message for f in run("core.agreement.dates", ctx("agreement", agreement=bare))]
-    assert msgs == ["Avtalet saknar startdatum.", "Avtalet saknar slutdatum.",
-                    "Avtalet saknar datum för undertecknande."]
+    assert msgs == ["Avtalet saknar startdatum.", "Avtalet saknar datum för undertecknande."]
+
+
+def test_an_agreement_without_an_end_date_passes():
+    """No source sets a longest period ("Någon längsta tid anges inte"): an agreement
+    may run until it is terminated."""
+    open_ended = Agreement(1, TODAY, TODAY, None)
+    assert run("core.agreement.dates", ctx("agreement", agreement=open_ended)) == []
 
 
 def test_agreement_dates_pass_with_a_signed_period():

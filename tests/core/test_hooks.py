@@ -88,7 +88,7 @@ def test_hook_decision_authority(s):
     assert (board.kind, board.body) == ("board", "Kultur- och fritidsnämnden")
     assert str(board.source) == "Delegationsordning för kultur- och fritidsnämnden (KFN 2025-4), punkt 3.1"
     default = s.view.decision_authority("informal")
-    assert (default.kind, default.body) == ("manager", "ansvarig chef")
+    assert (default.kind, default.body) == ("delegation", "enligt kommunens delegationsordning")
 
 
 def test_hook_agreement_sections(s):

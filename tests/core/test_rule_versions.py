@@ -67,6 +67,8 @@ form = "iop"
 name = "Idéburet offentligt partnerskap"
 description = "Partnerskap."
 document = "riktlinjer_2020"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 
 [[gates]]
 id = "versionby.iop.both_contribute"
@@ -77,6 +79,8 @@ forms = ["iop"]
 severity = "blocking"
 message = "Båda parter ska bidra till ett IOP."
 document = "riktlinjer_2020"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 section = "2.4"
 
 [[rules]]
@@ -85,6 +89,8 @@ topic = "preparatory_body"
 text = "Inget beredande organ."
 value = false
 document = "riktlinjer_2020"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 """
 
 # version 0.2.0: the 2020 guidelines end on 31 October 2024; those of November 2024 make
@@ -112,12 +118,16 @@ form = "iop"
 name = "Idéburet offentligt partnerskap"
 description = "Partnerskap."
 document = "riktlinjer_2020"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 
 [[forms]]
 form = "iop"
 name = "Idéburet offentligt partnerskap (IOP)"
 description = "Partnerskap där föreningsrådet rådfrågas."
 document = "riktlinjer_2024"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 
 [[gates]]
 id = "versionby.iop.both_contribute"
@@ -128,6 +138,8 @@ forms = ["iop"]
 severity = "blocking"
 message = "Båda parter ska bidra till ett IOP."
 document = "riktlinjer_2020"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 section = "2.4"
 
 [[gates]]
@@ -139,6 +151,8 @@ forms = ["iop"]
 severity = "advisory"
 message = "Båda parter bör bidra till ett IOP."
 document = "riktlinjer_2024"
+level = "recommendation"
+quote = "Citerad mening ur riktlinjerna."
 section = "3.1"
 
 [[gates]]
@@ -153,6 +167,8 @@ date_field = "date"
 not_after = ["today", "agreement.signed_on"]
 message = "Föreningsrådet ska rådfrågas innan avtalet undertecknas."
 document = "riktlinjer_2024"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 section = "4"
 
 [[rules]]
@@ -161,6 +177,8 @@ topic = "preparatory_body"
 text = "Inget beredande organ."
 value = false
 document = "riktlinjer_2020"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 
 [[rules]]
 id = "versionby.preparatory_body"
@@ -168,6 +186,8 @@ topic = "preparatory_body"
 text = "Föreningsrådet ska rådfrågas före varje IOP-avtal."
 value = true
 document = "riktlinjer_2024"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 """
 
 
@@ -335,7 +355,8 @@ def test_stockholms_iop_consultation_binds_from_the_november_2024_guidelines(mak
         ids[title] = c.id
     assert "stockholm.iop.consultation" not in {
         g.id for g in s.view.at(dt.date(2023, 6, 1)).gates()}
-    assert s.detail(ids["Beslutad 2023"])["decision"].body == "ansvarig chef"  # no delegation rule then
+    # no delegation rule then: the delegation order decides (the core's default)
+    assert s.detail(ids["Beslutad 2023"])["decision"].body == "enligt kommunens delegationsordning"
     s.store.close()
 
     s = make_services("stockholm", db=db, today=LATER_2025)
@@ -363,7 +384,7 @@ def test_stockholms_iop_consultation_binds_from_the_november_2024_guidelines(mak
     applied = {d.key for d in s.detail(ids["Beslutad 2023"])["rule_documents"]}
     assert "amf_2024" not in applied and {"amn_2019", "ks_2021"} <= applied
     assert "amf_2024" in {d.key for d in s.detail(ids["Beslutad 2025"])["rule_documents"]}
-    assert s.state(ids["Beslutad 2025"]).decision.body == "ansvarig chef enligt delegationsordningen"
+    assert s.state(ids["Beslutad 2025"]).decision.body == "ansvarig chef eller nämnden, enligt delegationsordningen"
 
 
 # -- rules compare KEY@DATE KEY@DATE ---------------------------------------------------------
@@ -446,7 +467,8 @@ def test_rules_show_at_a_date_lists_what_was_in_force(cli):
     now = cli("rules", "show", "stockholm", db_path=None).output
     assert "stockholm.iop.consultation" not in then and "stockholm.iop.consultation" in now
     assert then.startswith("Regler i kraft 2023-01-01, enligt:\n")
-    assert "Arbetsmarknadsnämndens samverkan med civilsamhället, tjänsteutlåtande (2019-11-26): gäller 2019-11-26–" in then
+    assert ("Rapport gällande arbetsmarknadsförvaltningens arbetssätt för samverkan med civilsamhället "
+            "(2019-11-26): gäller 2019-11-26–") in then
     assert "(datum antaget)" in then and "arbetsmarknadsförvaltningen (november 2024)" not in then.split("\n\n")[0]
 
 
@@ -463,7 +485,8 @@ def test_rules_show_at_a_date_lists_what_was_in_force(cli):
         "an_2020": ("2016-01-01", True)}),
 ])
 def test_every_shipped_document_is_dated_and_says_where_the_date_is_assumed(package, expected):
-    docs = load_pack(package).documents
+    # the software's own defaults are no dated document of the municipality's
+    docs = {k: d for k, d in load_pack(package).documents.items() if not d.software}
     assert {k: (d.valid_from.isoformat(), d.date_assumed) for k, d in docs.items()} == expected
     for d in docs.values():
         assert bool(d.date_note) == d.date_assumed, d.key  # an assumption says what it rests on
@@ -471,9 +494,10 @@ def test_every_shipped_document_is_dated_and_says_where_the_date_is_assumed(pack
 
 def test_linkopings_2019_board_decisions_fall_under_the_2016_guidelines(registry):
     """The board's IOPs of December 2019 (the demo, seed 003) are judged under KS 2016-573,
-    which the February 2020 information restates."""
+    which the February 2020 information restates. It gives no delegation rule ("De IOP som
+    nämnden har fattat beslut om" describes what was done): the delegation order decides."""
     view = registry.view("linkoping").at(dt.date(2019, 12, 17))
-    assert view.decision_authority("iop").kind == "board"
+    assert view.decision_authority("iop").kind == "delegation"
     assert {"linkoping.iop.initiative", "linkoping.iop.no_market"} <= {g.id for g in view.gates()}
     assert registry.view("linkoping").at(dt.date(2015, 6, 1)).gates()[-1].id.startswith("core.")
 
@@ -507,17 +531,17 @@ def test_validity_bounds_are_inclusive():
      "versionby.toml:31: documents[1].valid_from: expected a date (2024-11-01), got 'november 2024'"),
     (lambda t: t.replace('message = "Båda parter bör bidra till ett IOP."\ndocument = "riktlinjer_2024"',
                          'message = "Båda parter bör bidra till ett IOP."\ndocument = "riktlinjer_2020"'),
-     "versionby.toml:57: gates[1].id: duplicate id 'versionby.iop.both_contribute' (first in "
+     "versionby.toml:63: gates[1].id: duplicate id 'versionby.iop.both_contribute' (first in "
      "sv_versionby/data/versionby.toml, gates[0]): both versions are in force on the same days "
      "(2020-03-01–2024-10-31 and 2020-03-01–2024-10-31)"),
     (lambda t: t.replace('section = "3.1"', 'section = "3.1"\nvalid_from = 2024-06-01'),
-     "versionby.toml:66: gates[1].valid_from: duplicate id 'versionby.iop.both_contribute'"),
+     "versionby.toml:74: gates[1].valid_from: duplicate id 'versionby.iop.both_contribute'"),
     (lambda t: t.replace('text = "Föreningsrådet ska rådfrågas före varje IOP-avtal."',
                          'text = "Föreningsrådet ska rådfrågas."\nvalid_until = 2024-01-01'),
-     "versionby.toml:92: rules[1].valid_until: in force until 2024-01-01, before it comes into force "
+     "versionby.toml:104: rules[1].valid_until: in force until 2024-01-01, before it comes into force "
      "on 2024-11-01 (from document 'riktlinjer_2024')"),
     (lambda t: t.replace('section = "4"', 'section = "4"\ndate_assumed = "ja"'),
-     "versionby.toml:80: gates[2].date_assumed: expected a bool, got 'ja'"),
+     "versionby.toml:90: gates[2].date_assumed: expected a bool, got 'ja'"),
 ])
 def test_bad_dates_are_refused_naming_file_line_and_key(install, edit, expected):
     with pytest.raises(AssertionError):

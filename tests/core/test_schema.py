@@ -41,6 +41,8 @@ name = "IOP"
 description = "Partnerskap."
 document = "riktlinjer"
 section = "s. 1"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 
 [[record_kinds]]
 key = "consultation"
@@ -106,40 +108,40 @@ def test_a_data_plugin_loads_and_the_others_keep_working(provby):
     view = registry.view("provby")
     assert [f.form for f in view.forms()] == ["iop"]
     assert list(view.record_kinds()) == ["consultation"]
-    assert view.decision_authority("iop").kind == "manager"  # none declared: the core's default
+    assert view.decision_authority("iop").kind == "delegation"  # none declared: the core's default
     assert view.follow_up_policy("iop") is None
 
 
 def test_a_toml_syntax_error_names_file_and_line(provby):
     error = error_of(provby, {"a.toml": MINIMAL + "\n[[checks]]\nid = provby.x\n"})
-    assert error.startswith("SchemaError: sv_throwaway_provby/data/a.toml:29: not valid TOML:")
+    assert error.startswith("SchemaError: sv_throwaway_provby/data/a.toml:31: not valid TOML:")
 
 
 @pytest.mark.parametrize(("extra", "expected"), [
-    ("[[check]]\nid = 'provby.x'\n", "a.toml:28: check: unknown table; expected one of municipality, documents"),
-    ("[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\nneeds_notes = true\n",
-     "a.toml:32: checks[0].needs_notes: unknown key; expected one of id, text, group"),
-    ("[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\nforms = ['iop', 'iopp']\n",
-     "a.toml:32: checks[0].forms: unknown forms 'iopp'; expected one of informal, grant"),
-    ("[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjerna'\n",
-     "a.toml:31: checks[0].document: unknown document 'riktlinjerna' (documents: riktlinjer)"),
-    ("[[checks]]\nid = 'x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\n",
-     "a.toml:29: checks[0].id: ids start with the municipality key: provby."),
-    ("[[checks]]\ntext = 'Fråga'\ndocument = 'riktlinjer'\n",
-     "a.toml:28: checks[0]: missing required key 'id'"),
-    ("[[forms]]\nform = 'grant'\nname = 'Bidrag'\ndescription = 'x'\noffered = false\ndocument = 'riktlinjer'\n",
-     "a.toml:28: forms[1]: a form not offered needs a 'note'"),
-    ("[[forms]]\nform = 'iop'\nname = 'IOP igen'\ndescription = 'x'\ndocument = 'riktlinjer'\n",
-     "a.toml:29: forms[1].form: duplicate form 'iop' (first in sv_throwaway_provby/data/a.toml, forms[0])"),
+    ("[[check]]\nid = 'provby.x'\n", "a.toml:30: check: unknown table; expected one of municipality, documents"),
+    ("[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\nneeds_notes = true\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:34: checks[0].needs_notes: unknown key; expected one of id, text, group"),
+    ("[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\nforms = ['iop', 'iopp']\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:34: checks[0].forms: unknown forms 'iopp'; expected one of informal, grant"),
+    ("[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjerna'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:33: checks[0].document: unknown document 'riktlinjerna' (documents: riktlinjer)"),
+    ("[[checks]]\nid = 'x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:31: checks[0].id: ids start with the municipality key: provby."),
+    ("[[checks]]\ntext = 'Fråga'\ndocument = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:30: checks[0]: missing required key 'id'"),
+    ("[[forms]]\nform = 'grant'\nname = 'Bidrag'\ndescription = 'x'\noffered = false\ndocument = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:30: forms[1]: a form not offered needs a 'note'"),
+    ("[[forms]]\nform = 'iop'\nname = 'IOP igen'\ndescription = 'x'\ndocument = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:31: forms[1].form: duplicate form 'iop' (first in sv_throwaway_provby/data/a.toml, forms[0])"),
     ("[[rules]]\nid = 'provby.split'\ntopic = 'cost_split'\ntext = 'Hälften.'\nvalue = 'half'\n"
-     "document = 'riktlinjer'\n",
-     "a.toml:32: rules[0].value: value 'half' is not a value of topic 'cost_split' "
+     "document = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:34: rules[0].value: value 'half' is not a value of topic 'cost_split' "
      "(expected 'comparable'; a share from 0 to 1)"),
-    ("[[rules]]\nid = 'provby.x'\ntopic = 'public_benefit'\ntext = 'x'\ndocument = 'riktlinjer'\n",
-     "a.toml:30: rules[0].topic: unknown topic 'public_benefit'; expected a core topic"),
-    ("[[follow_up_policy]]\ninterval_months = 12\nmeasure = 'x'\nevaluate = 'nomodule'\ndocument = 'riktlinjer'\n",
-     "a.toml:31: follow_up_policy[0].evaluate: expected 'package.module:attribute', got 'nomodule'"),
-    ("[decision_authority]\nkind = 'board'\n", "a.toml:28: decision_authority: expected [[decision_authority]] entries"),
+    ("[[rules]]\nid = 'provby.x'\ntopic = 'public_benefit'\ntext = 'x'\ndocument = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:32: rules[0].topic: unknown topic 'public_benefit'; expected a core topic"),
+    ("[[follow_up_policy]]\ninterval_months = 12\nmeasure = 'x'\nevaluate = 'nomodule'\ndocument = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n",
+     "a.toml:33: follow_up_policy[0].evaluate: expected 'package.module:attribute', got 'nomodule'"),
+    ("[decision_authority]\nkind = 'board'\n", "a.toml:30: decision_authority: expected [[decision_authority]] entries"),
 ])
 def test_a_schema_error_is_one_line_naming_file_line_and_key(provby, extra, expected):
     error = error_of(provby, {"a.toml": MINIMAL + "\n" + extra})
@@ -156,27 +158,29 @@ forms = ["iop"]
 severity = "blocking"
 message = "Inget samråd."
 document = "riktlinjer"
+level = "requirement"
+quote = "Citerad mening ur riktlinjerna."
 """
 
 
 @pytest.mark.parametrize(("kind", "extra", "expected"), [
-    ("consultation", "", "a.toml:30: gates[0].kind: unknown gate kind 'consultation'; expected one of initiator"),
-    ("record", "record = 'samråd'\n", "a.toml:37: gates[0].record: unknown record kind 'samråd' (record kinds: consultation)"),
+    ("consultation", "", "a.toml:32: gates[0].kind: unknown gate kind 'consultation'; expected one of initiator"),
+    ("record", "record = 'samråd'\n", "a.toml:41: gates[0].record: unknown record kind 'samråd' (record kinds: consultation)"),
     ("record", "record = 'consultation'\ndate_field = 'held_on'\n",
-     "a.toml:38: gates[0].date_field: consultation has no field 'held_on' (fields: date)"),
+     "a.toml:42: gates[0].date_field: consultation has no field 'held_on' (fields: date)"),
     ("record", "record = 'consultation'\nnot_after = ['agreement.signed']\n",
-     "a.toml:38: gates[0].not_after[0]: agreement has no field 'signed' (fields: collaboration_id, signed_on"),
+     "a.toml:42: gates[0].not_after[0]: agreement has no field 'signed' (fields: collaboration_id, signed_on"),
     ("record", "record = 'consultation'\nconditions = [{ field = 'date', before = 'today', message = 'x' }]\n",
-     "a.toml:38: gates[0].conditions[0].before: unknown key; expected one of field, equals"),
+     "a.toml:42: gates[0].conditions[0].before: unknown key; expected one of field, equals"),
     ("fact", "field = 'collaboration.paid'\nequals = false\n",
-     "a.toml:37: gates[0].field: collaboration has no field 'paid'"),
+     "a.toml:41: gates[0].field: collaboration has no field 'paid'"),
     ("initiator", "initiator = 'kommunen'\n",
-     "a.toml:37: gates[0].initiator: expected one of organisation, municipality, got 'kommunen'"),
+     "a.toml:41: gates[0].initiator: expected one of organisation, municipality, got 'kommunen'"),
     ("share", "benchmark = 50\ntolerance = 0.1\nabove = 'mer'\nbelow = 'mindre'\n",
-     "a.toml:37: gates[0].benchmark: expected a share from 0 to 1, got 50"),
-    ("check", "check = 'provby.nope'\n", "a.toml:37: gates[0].check: unknown checklist item 'provby.nope'"),
+     "a.toml:41: gates[0].benchmark: expected a share from 0 to 1, got 50"),
+    ("check", "check = 'provby.nope'\n", "a.toml:41: gates[0].check: unknown checklist item 'provby.nope'"),
     ("python", "python = 'sv_nowhere.gates:consulted'\n",
-     "a.toml:37: gates[0].python: cannot load 'sv_nowhere.gates:consulted': ModuleNotFoundError"),
+     "a.toml:41: gates[0].python: cannot load 'sv_nowhere.gates:consulted': ModuleNotFoundError"),
 ])
 def test_gate_errors_name_the_key(provby, kind, extra, expected):
     provby({"a.toml": MINIMAL + GATE.replace("{kind}", kind) + extra})
@@ -199,7 +203,7 @@ def test_severity_by_stage_must_cover_the_gates_stages(provby):
 
 
 def test_a_table_may_be_declared_once_and_files_may_split_the_rest(provby):
-    checks = "[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\n"
+    checks = "[[checks]]\nid = 'provby.x'\ntext = 'Fråga'\ndocument = 'riktlinjer'\nlevel = 'requirement'\nquote = 'x'\n"
     root = provby({"a.toml": MINIMAL, "b.toml": checks})
     assert [c.id for c in load_pack(root.name).checks] == ["provby.x"]
     load_pack.cache_clear()
@@ -215,7 +219,7 @@ def test_the_reported_error_has_no_traceback_location(provby, cli):
     provby({"a.toml": MINIMAL + "\n[[check]]\n"})
     lines = cli("plugins", db_path=None).stdout.splitlines()
     [line] = [x for x in lines if x.startswith("provby\t")]
-    assert line == ("provby\t-\t0.1.0\terror: SchemaError: sv_throwaway_provby/data/a.toml:28: check: "
+    assert line == ("provby\t-\t0.1.0\terror: SchemaError: sv_throwaway_provby/data/a.toml:30: check: "
                     "unknown table; expected one of " + ", ".join(TABLES))
     assert any(x.startswith("stockholm\t") and x.endswith("\tok") for x in lines)
 
@@ -332,6 +336,8 @@ def test_hook_register_topics(provby, cli):
     text = "Verksamheten ska vara allmännyttig."
     document = "riktlinjer"
     section = "s. 3"
+    level = "requirement"
+    quote = "Verksamheten ska vara allmännyttig."
     """
     provby({"a.toml": MINIMAL, "b.toml": topics})
     status = get_plugin_manager().statuses["provby"]
@@ -385,7 +391,8 @@ def test_a_python_gate_is_named_from_the_data(provby):
             yield "Inget samråd."
     """
     gate = GATE.replace("{kind}", "python").replace('severity = "blocking"',
-                                                    'severity = { agreement = "advisory" }')
+                                                    'severity = { agreement = "advisory" }').replace(
+        'level = "requirement"', 'level = "recommendation"')
     provby({"a.toml": MINIMAL + gate + "python = 'sv_throwaway_provby.rules:consulted'\n", "rules.py": rules})
     [declared] = [g for g in get_plugin_manager().view("provby").gates() if g.id == "provby.iop.consultation"]
     from samverkan.domain.lifecycle import GateContext

@@ -20,7 +20,7 @@ from samverkan.plugin.datapack import load_pack
 from samverkan.plugin.manager import get_plugin_manager, reset_plugin_manager
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "writing-a-plugin.md"
-BLOCK = re.compile(r"```(?:toml|python)\n# (samverkan[-_]exempelby/[\w./]+)\n(.*?)```", re.S)
+BLOCK = re.compile(r"```(?:toml|python|text)\n# (samverkan[-_]exempelby/[\w./]+)\n(.*?)```", re.S)
 
 
 def example_files() -> dict[str, str]:
@@ -57,7 +57,8 @@ def test_the_page_holds_the_whole_plugin():
     assert set(files) == {
         "samverkan-exempelby/pyproject.toml", "samverkan_exempelby/__init__.py",
         "samverkan_exempelby/data/municipality.toml", "samverkan_exempelby/data/checklist.toml",
-        "samverkan_exempelby/data/rules.toml", "samverkan_exempelby/data/gates.toml"}
+        "samverkan_exempelby/data/rules.toml", "samverkan_exempelby/data/gates.toml",
+        "samverkan_exempelby/data/sources/iop.txt"}
     python = [line for line in files["samverkan_exempelby/__init__.py"].splitlines() if line.strip()]
     assert len(python) == 2  # the import and the plugin object
     assert "[[gates]]" in files["samverkan_exempelby/data/gates.toml"]

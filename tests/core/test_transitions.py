@@ -37,6 +37,31 @@ def test_informal_skips_the_agreement(s):
     assert s.store.agreement(c.id) is None and s.store.termination(c.id).reason == "Perioden är slut."
 
 
+def test_an_externally_funded_project_may_go_on_without_an_agreement(s):
+    """A project the organisation runs on funding it was granted is joined "av mer
+    informell karaktär": the written agreement is optional (Stockholm AMF 2024 s. 9)."""
+    assert lifecycle.next_stages("external", "decided") == ("agreement", "active")
+    assert lifecycle.next_stages("iop", "decided") == ("agreement",)
+    c = drive(s, new_collab(s, "external").id, "decided")
+    c, _ = s.advance(c.id, "active")
+    assert c.stage == "active" and s.store.agreement(c.id) is None
+
+
+def test_where_the_delegation_order_decides_a_manager_or_the_board_may(s):
+    """Testby names no authority for procurement: the core's default is the delegation
+    order, under which both a manager's and the board's decision stand."""
+    assert s.view.decision_authority("procurement").kind == "delegation"
+    by_manager = drive(s, new_collab(s, "procurement").id, "preparation")
+    answer_all(s, by_manager.id)
+    s.decide(by_manager.id, "start", "Behov finns.")
+    assert s.store.decision(by_manager.id).authority == "manager"
+    by_board = drive(s, new_collab(s, "procurement").id, "preparation")
+    answer_all(s, by_board.id)
+    s.decide(by_board.id, "start", "Behov finns.", meeting_date="2026-11-10", minute_paragraph="§ 7")
+    d = s.store.decision(by_board.id)
+    assert (d.authority, d.minute_paragraph) == ("board", "§ 7")
+
+
 @pytest.mark.parametrize("form", ["iop", "procurement"])
 def test_formal_forms_pass_through_the_agreement(s, form):
     c = drive(s, new_collab(s, form).id, "ended")
@@ -207,12 +232,13 @@ def test_the_agreement_stage_needs_a_dated_agreement_and_the_consultation(s):
         s.advance(c.id, "agreement")
     assert {f.rule_id for f in refused.value.findings} == {"core.agreement.dates", "testby.iop.consultation"}
     sections = {section.key: "Text" for section in s.form_rules("iop").sections}
-    s.record_agreement(c.id, signed_on="2026-10-20", start="2026-11-01", end=None, sections=sections)
+    s.record_agreement(c.id, signed_on=None, start="2026-11-01", end=None, sections=sections)
     consult(s, c.id)
     with pytest.raises(TransitionRefused) as refused:
         s.advance(c.id, "agreement")
-    assert [f.message for f in refused.value.findings] == ["Avtalet saknar slutdatum."]
-    agree(s, c.id)
+    assert [f.message for f in refused.value.findings] == ["Avtalet saknar datum för undertecknande."]
+    # an open-ended agreement (no end date) is enough: no source sets a longest period
+    s.record_agreement(c.id, signed_on="2026-10-20", start="2026-11-01", end=None, sections=sections)
     assert s.advance(c.id, "agreement")[0].stage == "agreement"
 
 

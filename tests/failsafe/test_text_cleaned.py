@@ -110,6 +110,8 @@ def walk_everything(s: Services) -> int:
                        evaluation={nasty("nyckel"): nasty("värde"),
                                    "lista": [nasty("ett"), {"djup": nasty("två")}], "antal": 3},
                        participants={"kommunen": nasty("handläggaren")})
+    s.add_record(c.id, "ending_assessment", {"assessment": nasty("bedömning"), "dialogue": nasty("dialog"),
+                                             "date": s.today.isoformat()})
     s.end(c.id, nasty("avslutad"), kind="terminated", procurement_unit_involved=True)
     return c.id
 
@@ -153,6 +155,7 @@ def test_every_text_stored_through_the_cli_is_clean(tmp_path, registry):
         s.advance(1, "preparation")
         for item, _ in s.checklist(1):
             s.answer_check(1, item.id, "met", "Prövat.")
+        s.add_record(1, "follow_up_plan", {"how": nasty("kvartalsvis")})
         s.decide(1, "start", "Behov finns.")
         s.advance(1, "active")
         assert c.title.startswith("Läxhjälp")

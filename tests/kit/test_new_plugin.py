@@ -53,11 +53,11 @@ def test_the_generated_plugin_installs_and_passes_the_kit(env: Env, plugin: Path
     tested = run([env.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], env.env(), cwd=plugin)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     # the contract (9 checks, demo skipped: there is none) and the 8 scenarios it ships
-    assert re.search(r"\b16 passed, 1 skipped\b", tested.stdout), tested.stdout
+    assert re.search(r"\b17 passed, 1 skipped\b", tested.stdout), tested.stdout
 
     checked = run([env.samverkan, "plugin", "test", KEY], env.env())
     assert checked.returncode == 0, checked.stdout
-    assert "16 passed, 0 failed, 1 skipped" in checked.stdout
+    assert "17 passed, 0 failed, 1 skipped" in checked.stdout
 
 
 def test_a_required_section_left_out_of_a_scenario_is_a_blocking_finding(env: Env, plugin: Path, tmp_path: Path):
@@ -118,7 +118,7 @@ def test_a_third_municipality_leaves_the_tests_and_the_contracts_green(third: Pa
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     # 9 contract checks (no demo) + 8 scenarios of the third, the import guard over all
     # three, and the two TUI tests that would see it were they not pinned
-    assert re.search(r"\b19 passed, 1 skipped\b", result.stdout), result.stdout[-2000:]
+    assert re.search(r"\b20 passed, 1 skipped\b", result.stdout), result.stdout[-2000:]
 
 
 def test_a_deliberate_sqlite3_import_in_the_third_municipality_is_caught(third: Path, tmp_path: Path):

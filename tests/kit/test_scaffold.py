@@ -82,7 +82,7 @@ def test_the_generated_plugin_checks_out_and_says_what_it_declares(new: Path, mo
     lines = declaration(result)
     assert lines[0] == "exempelby: Exempelby kommun (Nämnden vars riktlinjer detta är (ändra))"
     assert "  agreement sections (iop): required goals, roles, budget, follow_up; advised termination" in lines
-    assert "    exempelby.iop.consultation: record; to agreement; iop; blocking" in lines
+    assert "    exempelby.iop.consultation: record; to agreement; iop; blocking (requirement)" in lines
 
     shown = plugin("check", str(new))
     assert shown.exit_code == 0 and shown.stdout.splitlines() == lines and not shown.stderr

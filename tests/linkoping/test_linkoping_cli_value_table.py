@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import pytest
 from stdnum import luhn
-from test_linkoping_value_table import IOPS, KEYS, PROJECT_KEYS, PROJECTS
+from test_linkoping_value_table import EXTERNAL, IOPS, KEYS, PROJECT_KEYS, PROJECT_TOTALS, PROJECTS
 
 from samverkan_linkoping import data
 
@@ -153,6 +153,9 @@ def entered(tmp_path_factory):
         for cost in project["costs"]:
             officer("collab", "record", cid, "project_cost", f"--field=year={cost['year']}",
                     f"--field=item={cost.get('item', '')}", f"--field=amount={cost['amount']}")
+        for funding in project.get("funding", ()):  # Drivbänk's ESF money: not the board's cost
+            officer("collab", "record", cid, "external_funding", f"--field=year={funding['year']}",
+                    f"--field=funder={funding['funder']}", f"--field=amount={funding['amount']}")
         decided_on = project["start"] - dt.timedelta(days=1)  # as in the demo
         officer.decide_agree_start(
             cid, decided_on=decided_on, meeting=None, motivation=decision["project_motivation"],
@@ -178,10 +181,12 @@ def test_json_equals_the_seed_tables_with_every_column_filled(entered):
         "value": 6_300_926, "board_cost": 3_670_000, "partner_share": 2_630_926, "board_share": "58.25"}
     assert [r["benchmark"] for r in iops["rows"]] == ["inom", "över", "över", "inom", "inom"]
     assert [tuple(r[k] for k in PROJECT_KEYS) for r in projects["rows"]] == [tuple(p) for p in PROJECTS]
-    assert projects["totals"] == {"title": "Totalt", "cost_2019": 3_620_875, "cost_2020": 4_690_100}
+    assert {r["title"]: r["external_funding"] for r in projects["rows"]} == EXTERNAL
+    assert projects["totals"] == PROJECT_TOTALS
     for table in (iops, projects):
         for row in table["rows"]:
-            empty = [k for k in table["columns"] if row.get(k) in (None, "")]
+            # only Drivbänk has external funding; the other projects leave that column empty
+            empty = [k for k in table["columns"] if row.get(k) in (None, "") and k != "external_funding"]
             assert not empty, (row["title"], empty)
     assert not [n for n in projects["notes"] if "kunde inte läsas" in n]
 
@@ -194,7 +199,7 @@ def test_csv_equals_the_seed_tables(entered):
         ["6300926", "3670000", "2630926", "58.25"]]
     project_rows = list(csv.reader(io.StringIO(blocks[1])))[2:]
     assert [r[:6] for r in project_rows[:-1]] == [[*map(str, p[:6])] for p in PROJECTS]
-    assert project_rows[-1][4:6] == ["3620875", "4690100"]
+    assert project_rows[-1][4:6] == [str(PROJECT_TOTALS["cost_2019"]), str(PROJECT_TOTALS["cost_2020"])]
 
 
 def test_every_collaboration_is_active_and_the_audit_chain_holds(entered):

@@ -32,10 +32,11 @@ def test_the_plugin_loads_without_problems(registry, view):
 
 def test_every_rule_check_and_gate_cites_a_document_and_a_section(view, documents):
     rules, checks, gates = view.rules(), _own(view.checks()), _own(view.gates())
-    assert len(rules) == 9 and len(checks) == 4 and len(gates) == 5
+    assert len(rules) == 8 and len(checks) == 5 and len(gates) == 5
     for item in [*rules, *checks, *gates]:
         assert item.source.document in documents, item.id
         assert item.source.section, f"{item.id} names no section"
+        assert item.source.quote and item.source.level, f"{item.id} quotes nothing or states no level"
 
 
 def test_record_kinds_reports_forms_and_policies_cite_documents(view, documents):
@@ -45,32 +46,38 @@ def test_record_kinds_reports_forms_and_policies_cite_documents(view, documents)
         assert report.source.document in documents
     for offer in view.forms():
         assert offer.source.document in documents
+    # seed 003 declares no decision authority: the core's default, the delegation order
     authority = view.decision_authority("iop")
-    assert (authority.kind, authority.body) == ("board", "arbetsmarknadsnämnden")
-    assert authority.source.document in documents
+    assert (authority.kind, authority.body) == ("delegation", "enligt kommunens delegationsordning")
+    assert authority.source.document not in documents
     policy = view.follow_up_policy("iop")
-    assert policy.interval_months == 12 and "SROI" in policy.measure and policy.evaluate is not None
+    assert policy.interval_months is None and "SROI" in policy.measure and policy.evaluate is not None
     assert policy.source.document in documents and "SROI" in policy.source.section
+    assert policy.source.level == "guidance"
     assert view.follow_up_policy("informal") is None
-    assert view.decision_authority("procurement").kind == "manager"
+    assert view.decision_authority("procurement").kind == "delegation"
 
 
 def test_rules_answer_only_the_topics_the_seed_speaks_to_with_the_shared_values(view):
     rules = {r.topic: r for r in view.rules()}
     assert set(rules) <= set(TOPIC_KEYS)
     assert {t: r.value for t, r in rules.items()} == {
-        "initiative": "organisation", "preparatory_body": False, "legal_checks": None, "no_market": True,
-        "policy_link": None, "cost_split": 0.5, "decision": "board",
-        "follow_up": {"interval": "yearly", "method": "sroi"},
+        "initiative": "organisation", "legal_checks": None, "no_market": True,
+        "policy_link": None, "cost_split": 0.5, "decision": None, "follow_up": None,
         "transparency": None,
+    }
+    assert {t: r.source.level for t, r in rules.items()} == {
+        "initiative": "requirement", "legal_checks": "requirement", "no_market": "requirement",
+        "policy_link": "guidance", "cost_split": "recommendation", "decision": "guidance",
+        "follow_up": "guidance", "transparency": "guidance",
     }
     assert "SROI" in rules["follow_up"].text
     assert all(law in rules["legal_checks"].text for law in ("LOU", "statsstöd", "kommunallagen"))
-    assert "handläggare och jurister" in rules["preparatory_body"].text
+    assert "handläggare och jurister" in rules["legal_checks"].text
     assert "±10 procentenheter" in rules["cost_split"].text
     assert "nämnden" in rules["transparency"].text
-    for silent in ("open_call", "pre_study", "democracy", "org_checks", "agreement_contents",
-                   "duration", "termination", "independence"):
+    for silent in ("open_call", "preparatory_body", "pre_study", "democracy", "org_checks",
+                   "agreement_contents", "duration", "termination", "independence"):
         assert silent not in rules
 
 

@@ -37,16 +37,24 @@ KEYS = ("title", "organisations", "participants", "target_group", "referral", "v
         "activity", "partner_share", "board_share")
 
 # Seed 003, "Övriga samverkansprojekt": project, partner, participants, AN cost 2019 (2020), until, activity.
+# Drivbänk's cell reads "ESF: 1 350 000 kr (1 350 000 kr) Personalrel.kst: 550 000 kr (550 000 kr)": the
+# ESF money is the ESF project's external funding, not the board's contribution, so the board's cost is
+# the staff-related 550 000 kr a year and the ESF money is in the column of external funding (EXTERNAL).
 PROJECTS = [
     ("Arena Ryds Herrgård", "Kårservice i Östergötland AB", "6 st (projektet startade okt 2019).",
      "120 875 kr (290 100 kr)", 120_875, 290_100, "juli 2021", "Arbetsträning i Ryds Herrgård."),
     ("Drivbänk", "Samordningsförbundet Centrala Östergötland", "15 st",
-     "ESF: 1 350 000 kr (1 350 000 kr); Personalrel.kst: 550 000 kr (550 000 kr)", 1_900_000, 1_900_000,
+     "Personalrel.kst: 550 000 kr (550 000 kr)", 550_000, 550_000,
      "juli 2021", "Utbildning och arbetsträning"),
     ("Linkstep", "AB Stångåstaden", "Ca 35 st", "1 600 000 kr (2 500 000 kr)", 1_600_000, 2_500_000,
      "december 2020", "Coachning av deltagare och hjälp med CV i syfte att hitta arbete."),
 ]
 PROJECT_KEYS = ("title", "organisations", "participants", "board_cost", "cost_2019", "cost_2020", "until", "activity")
+#: the external funding of each project (seed 003: Drivbänk's ESF money, 2019 and, in brackets, 2020)
+EXTERNAL = {"Arena Ryds Herrgård": "", "Drivbänk": "ESF: 1 350 000 kr (1 350 000 kr)", "Linkstep": ""}
+#: the board's cost of the three projects, 2019 and 2020 (ESF money excluded)
+PROJECT_TOTALS = {"title": "Totalt", "cost_2019": 120_875 + 550_000 + 1_600_000,
+                  "cost_2020": 290_100 + 550_000 + 2_500_000}
 
 
 @pytest.fixture
@@ -94,7 +102,10 @@ def test_report_other_projects_equal_the_seed_table(demo):
     assert section.title == "Övriga samverkansprojekt"
     assert dict(section.columns)["board_cost"] == "ANs kostnad 2019 (2020)"
     assert [tuple(r[k] for k in PROJECT_KEYS) for r in section.rows] == PROJECTS
-    assert section.totals == {"title": "Totalt", "cost_2019": 3_620_875, "cost_2020": 4_690_100}
+    assert {r["title"]: r["external_funding"] for r in section.rows} == EXTERNAL
+    assert dict(section.columns)["external_funding"] == "Extern finansiering 2019 (2020)"
+    assert section.totals == PROJECT_TOTALS == {"title": "Totalt", "cost_2019": 2_270_875, "cost_2020": 3_340_100}
+    assert any("ingår inte i nämndens kostnad" in n for n in section.notes)
 
 
 def test_demo_went_through_the_lifecycle_with_board_decisions(demo):
@@ -105,13 +116,16 @@ def test_demo_went_through_the_lifecycle_with_board_decisions(demo):
         d = demo.detail(row["id"])
         decision = d["decision"]
         if d["collaboration"].form == "iop":
-            assert decision.authority == "board" and decision.body == "arbetsmarknadsnämnden"
+            # seed 003 names no delegation rule: the delegation order (core default) accepts
+            # the board's decisions, recorded with meeting date and paragraph
+            assert decision.authority == "board" and decision.body == "enligt kommunens delegationsordning"
             assert decision.meeting_date is not None and decision.minute_paragraph.startswith("§ ")
             assert [r.kind for r in d["records"]] == ["legal_assessment"]
             assert {c.is_municipality for c in d["contributions"]} == {True, False}
         else:
             assert decision.authority == "manager"
-            assert {r.kind for r in d["records"]} == {"project_cost"}
+            kinds = {"project_cost", "external_funding"} if d["collaboration"].title == "Drivbänk" else {"project_cost"}
+            assert {r.kind for r in d["records"]} == kinds
         assert d["agreement"].end is not None
     bromo = demo.detail(rows[2]["id"])
     assert [(c.party, c.amount) for c in bromo["contributions"]] == [
@@ -168,7 +182,8 @@ def test_cli_csv_reproduces_the_seed_figures(cli_demo):
     assert projects[0] == ["Övriga samverkansprojekt"]
     assert projects[2][:6] == ["Arena Ryds Herrgård", "Kårservice i Östergötland AB",
                                "6 st (projektet startade okt 2019).", "120 875 kr (290 100 kr)", "120875", "290100"]
-    assert projects[3][3] == "ESF: 1 350 000 kr (1 350 000 kr); Personalrel.kst: 550 000 kr (550 000 kr)"
+    assert projects[3][3] == "Personalrel.kst: 550 000 kr (550 000 kr)"
+    assert projects[3][6] == "ESF: 1 350 000 kr (1 350 000 kr)"
 
 
 def test_cli_markdown_reproduces_the_seed_figures(cli_demo):
@@ -186,7 +201,12 @@ def test_cli_markdown_reproduces_the_seed_figures(cli_demo):
     for _, _, _, _, _, value, cost, _, _, share in IOPS:
         assert f"| {value:,} | {cost:,} |".replace(",", " ") in out
         assert f"| {share} |" in out
-    assert "| Linkstep | AB Stångåstaden | Ca 35 st | 1 600 000 kr (2 500 000 kr) | 1 600 000 | 2 500 000 | december 2020 |" in out
+    linkstep = next(line for line in lines if line.startswith("| Linkstep |"))
+    assert [c.strip() for c in linkstep.strip("|").split("|")][:8] == [
+        "Linkstep", "AB Stångåstaden", "Ca 35 st", "1 600 000 kr (2 500 000 kr)", "1 600 000", "2 500 000", "",
+        "december 2020"]
+    drivbank = next(line for line in lines if line.startswith("| Drivbänk |"))
+    assert "| Personalrel.kst: 550 000 kr (550 000 kr) | 550 000 | 550 000 | ESF: 1 350 000 kr (1 350 000 kr) |" in drivbank
 
 
 def test_cli_json_and_text(cli_demo):

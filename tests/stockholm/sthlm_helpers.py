@@ -74,6 +74,23 @@ class Walk:
             "need": "Behov", "design": "Utformning", "shared_goals": "Mål",
             "date": self.months_ago(3).isoformat()})
 
+    def follow_up_plan(self, cid: int) -> None:
+        """Record how an informal collaboration will be followed up (AMF 2024 s. 7)."""
+        self.s.add_record(cid, "follow_up_plan", {"how": "Avstämning efter tre månader."})
+
+    def assess_ending(self, cid: int, on: dt.date | None = None) -> None:
+        """Record the assessment, in dialogue with the parties, before ending early (s. 10)."""
+        self.s.add_record(cid, "ending_assessment", {
+            "assessment": "Kraven för samverkan uppfylls inte längre.",
+            "dialogue": "Möte med organisationens styrelse.",
+            "date": (on or self.today).isoformat()})
+
+    def organisation_funding(self, cid: int) -> None:
+        """Record that the organisation was granted the external funding (s. 9)."""
+        self.s.add_record(cid, "organisation_funding", {
+            "funder": "Allmänna arvsfonden", "granted_on": self.months_ago(2).isoformat(),
+            "controls": "Arvsfondens kontroller räcker."})
+
     def ready(self, form: str, **fields: Any) -> int:
         """A collaboration in preparation with everything Stockholm asks before the decision."""
         cid = self.new(form, **fields)
@@ -81,6 +98,8 @@ class Walk:
             self.consult(cid)
         if form == "iop":
             self.prestudy(cid)
+        if form == "informal":
+            self.follow_up_plan(cid)
         self.answer_all(cid)
         return cid
 

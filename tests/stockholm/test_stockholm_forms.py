@@ -107,13 +107,21 @@ def test_checklist_has_the_local_items_once_next_to_the_national_ones(sthlm):
     assert not any(i.startswith("stockholm.democracy.") and "violence" in i for i in ids)
 
 
-def test_manager_decides_under_delegation(sthlm):
-    for form in OFFERED:
-        authority = sthlm.view.decision_authority(form)
-        assert authority.kind == "manager" and "delegationsordning" in authority.body
-
-
-def test_yearly_follow_up_for_every_agreement(walk):
+def test_the_delegation_order_decides_formal_collaboration_and_the_manager_informal(sthlm):
+    # "Besluta om att inleda eller avstå från formell samverkan (enligt delegationsordning)"
     for form in ("procurement", "iop", "external", "employer"):
+        authority = sthlm.view.decision_authority(form)
+        assert authority.kind == "delegation" and "delegationsordning" in authority.body
+        assert authority.source.level == "requirement"
+    # informal: "Chef för verksamheten ansvarar för att följande görs […] Besluta om samverkan"
+    assert sthlm.view.decision_authority("informal").kind == "manager"
+
+
+def test_yearly_follow_up_for_iop_agreements_only(walk):
+    # "Vid ingånget avtal ska en årlig uppföljning ske" is said of IOP (AMN 2019); other
+    # formal collaboration "ska regelbundet utvärderas" (AMF 2024 s. 10), with no interval
+    iop = walk.s.view.follow_up_policy("iop")
+    assert iop.interval_months == 12 and "IOP" in iop.measure
+    for form in ("procurement", "external", "employer"):
         policy = walk.s.view.follow_up_policy(form)
-        assert policy.interval_months == 12 and "mätbara mål" in policy.measure
+        assert policy.interval_months is None and "regelbundet" in policy.measure

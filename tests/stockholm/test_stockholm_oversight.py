@@ -58,14 +58,21 @@ def audited(walk: Walk) -> dict[str, int]:
     municipality = s.parties(ids["lonely"])[0].name
     s.record_follow_up(ids["lonely"], "Bara förvaltningen", done_on=walk.months_ago(5),
                        participants={municipality: "Handläggaren"})
-    # an informal collaboration decided without considerations (no gate asks for them there)
+    # an informal collaboration decided without considerations (no gate asks for them there:
+    # the checklist's answers and the decision are its documentation, AMF 2024 s. 7)
     ids["informal"] = walk.ready("informal", challenge=CHALLENGE)
     s.decide(ids["informal"], "start", "Ryms i uppdraget.", "")
-    # an IOP declined without considerations: advisory for a decline, confirmed by the decider
+    # an IOP declined without considerations in June 2024, before AMF's guidelines of
+    # November 2024 required the basis of a decision to decline to be documented
     ids["declined"] = walk.ready("iop", challenge=CHALLENGE)
+    s.decide(ids["declined"], "decline", "Behovet täcks redan.", "", decided_on="2024-06-03")
+    # an IOP decided without a pre-study: advisory ("bör"), confirmed by the decider
+    ids["advised"] = walk.new("iop", challenge=CHALLENGE)
+    walk.consult(ids["advised"])
+    walk.answer_all(ids["advised"])
     with pytest.raises(ConfirmationNeeded):
-        s.decide(ids["declined"], "decline", "Behovet täcks redan.", "")
-    s.decide(ids["declined"], "decline", "Behovet täcks redan.", "", confirm=True)
+        s.decide(ids["advised"], "start", "Behovet är känt.", "Föreningens initiativ; ingen marknad.")
+    s.decide(ids["advised"], "start", "Behovet är känt.", "Föreningens initiativ; ingen marknad.", confirm=True)
     return ids
 
 
@@ -90,10 +97,10 @@ def test_each_audit_question_lists_exactly_the_collaborations_that_answer_it(wal
     follow = {r["id"]: str(r["status"]) for r in s.report("audit-follow-up").rows}
     assert follow == {audited["lonely"]: "never followed up jointly",
                       audited["never"]: "never followed up"}
-    # (d) the decline that went ahead past its advisory finding, with the finding's rule
+    # (d) the decision that went ahead past its advisory finding, with the finding's rule
     (advised,) = s.report("audit-advisories").rows
-    assert advised["id"] == audited["declined"] and advised["confirmed_by"] == s.actor
-    assert "stockholm.decision.considerations" in advised["findings"]
+    assert advised["id"] == audited["advised"] and advised["confirmed_by"] == s.actor
+    assert "stockholm.iop.prestudy" in advised["findings"]
 
 
 def test_the_cli_prints_the_reports_as_text_and_json(walk, audited, cli):

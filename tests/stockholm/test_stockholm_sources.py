@@ -62,13 +62,28 @@ def test_the_plugin_registers_each_kind_of_object(sthlm):
                      "follow-up", "decision"}
     stockholm_gates = [g.id for g in sthlm.view.gates() if g.id.startswith("stockholm.")]
     # the agreement's sections and goals are data (sections.toml), judged by the core's gate
-    assert len(stockholm_gates) == 9
+    assert len(stockholm_gates) == 11
 
 
-def test_every_document_is_cited(sthlm):
+def test_every_document_with_a_text_is_cited_and_none_without(sthlm):
+    # a quote is checked against its document's text: a document whose text is not
+    # available (the city's IOP guidelines 2023, its democracy guidelines 2021) is listed
+    # for reference, and what AMF's guidelines say of it is quoted from them instead
     cited = {source.document for _, _, source in plugin_objects(sthlm.view)}
     for doc in sthlm.view.municipality.documents:
-        assert doc.source().document in cited, doc.key
+        if doc.text_file:
+            assert doc.source().document in cited, doc.key
+        else:
+            assert doc.source().document not in cited, doc.key
+    assert {d.key for d in sthlm.view.municipality.documents if not d.text_file} == {"iop_2023", "democracy_2021"}
+
+
+def test_every_object_states_its_level_and_quote(sthlm):
+    for kind, ident, source in plugin_objects(sthlm.view):
+        if kind == "report" or ident.startswith("national."):
+            continue
+        assert source.level in ("requirement", "recommendation", "guidance"), (kind, ident)
+        assert source.quote.strip(), (kind, ident)
 
 
 def test_a_source_naming_an_unknown_document_is_caught(sthlm):
@@ -94,8 +109,8 @@ def test_rules_answer_stockholms_topics_with_the_shared_values(sthlm):
     values = {r.topic: r.value for r in rules if r.value is not None}
     assert values == {
         "initiative": "either", "open_call": False, "preparatory_body": True, "pre_study": True,
-        "no_market": True, "democracy": True, "cost_split": "comparable", "decision": "manager",
-        "follow_up": {"interval": "yearly", "method": "measurable_goals"},
+        "no_market": True, "democracy": True, "cost_split": "comparable", "decision": "delegation",
+        "follow_up": {"interval": "yearly"},
     }
     # at most one valued rule per topic, so a comparison joins on topic unambiguously
     valued = [r.topic for r in rules if r.value is not None]
@@ -108,12 +123,18 @@ def test_record_kinds_for_the_preparatory_group(sthlm):
     kinds = sthlm.view.record_kinds()
     assert [f.key for f in kinds["consultation"].fields] == ["topic", "advice", "recommendation", "by", "date"]
     assert [f.key for f in kinds["prestudy"].fields] == ["need", "design", "shared_goals", "date"]
+    assert [f.key for f in kinds["follow_up_plan"].fields] == ["how", "by"]
+    assert [f.key for f in kinds["organisation_funding"].fields] == ["funder", "granted_on", "controls"]
+    assert [f.key for f in kinds["ending_assessment"].fields] == ["assessment", "dialogue", "date"]
 
 
 def test_agreement_sections_fix_roles_budget_and_follow_up(sthlm):
-    required = {s.key for s in sthlm.view.agreement_sections("procurement") if s.required}
-    advised = {s.key for s in sthlm.view.agreement_sections("procurement") if not s.required}
-    assert required == {"roles", "budget", "follow_up"}
-    assert advised == {"goals", "termination"}
-    iop = {s.key for s in sthlm.view.agreement_sections("iop")}
-    assert {"challenge", "contributions"} <= iop
+    by_level = {}
+    for s in sthlm.view.agreement_sections("iop"):
+        by_level.setdefault(s.source.level, set()).add(s.key)
+        assert s.required == (s.source.level == "requirement"), s.key
+    assert by_level == {"requirement": {"roles", "budget", "follow_up"},
+                        "recommendation": {"goals", "challenge"},
+                        "guidance": {"termination", "contributions"}}
+    assert {s.key for s in sthlm.view.agreement_sections("procurement")} == {
+        "roles", "budget", "follow_up", "goals", "termination"}

@@ -206,7 +206,7 @@ async def test_follow_up_records_who_took_part_for_each_party(make_app, orgnr):
         await settle(pilot)
         form = app.screen
         labels = [f.label for f in form.fields if f.key.startswith("took_part:")]
-        assert labels == ["Deltog för Stockholms stad", "Deltog för Stadsmissionen"]
+        assert labels == ["Bidrog för Stockholms stad", "Bidrog för Stadsmissionen"]
         await fill_form(pilot, {"summary": "Varje vecka", "took_part:0": "Anna (handläggare)",
                                 "took_part:1": "Karin, Olle"})
         assert screen_name(app) == "CollaborationScreen", form_errors(app)

@@ -28,7 +28,7 @@ async def test_markup_and_escapes_render_literally(make_app, orgnr):
         assert MARKUP in checklist  # the note
         # the literal text is what the widgets hold, not a styled "x"
         table = app.screen.query_one("#checks")
-        note = table.get_row_at(0)[1]
+        note = table.get_row_at(0)[2]  # answer, level, text
         assert f"Not {MARKUP} röd" in note.plain
         await pilot.press("escape", "o")
         await settle(pilot)

@@ -47,9 +47,11 @@ def follow_up_form(services: Any, collab: Any, rules: Any, parties: list[Any] = 
         Field("goals_met", _("Måluppfyllelse")),
         Field("done_on", _("Datum"), "date", value=services.today.isoformat()),
     ]
+    # every party's part in the joint follow-up: who took part and what it contributed
+    # (the city audit of IOP: "Samtliga parter ska bidra till den gemensamma uppföljningen")
     for i, party in enumerate(parties):
-        fields.append(Field(f"took_part:{i}", _("Deltog för {party}").format(party=party.name),
-                            placeholder=_("namn eller roller")))
+        fields.append(Field(f"took_part:{i}", _("Bidrog för {party}").format(party=party.name),
+                            placeholder=_("vem och med vad")))
     if form is not None:
         fields += evaluation_fields(form)
     else:  # a policy without a form: its keys, each a number, a text or JSON

@@ -216,7 +216,7 @@ def answer_form(services: Any, collab_id: int, item: Any, answer: Any) -> FormSc
     def submit(v: dict[str, Any], confirm: bool) -> Any:
         return services.answer_check(collab_id, item.id, v["answer"], v["note"])
 
-    intro = f"{item.text}\n{_('Källa')}: {item.source}  [{item.id}]"
+    intro = "\n".join([item.text, *(f"{label}: {value}" for label, value in labels.source_lines(item.source))])
     return FormScreen(_("Besvara kontrollpunkt"), fields, submit, intro=intro)
 
 
@@ -243,6 +243,15 @@ def decision_form(services: Any, collab: Any, rules: Any) -> FormScreen:
             Field("meeting_date", _("Sammanträdesdatum"), "date", required=True),
             Field("minute_paragraph", _("Protokollsparagraf (t.ex. § 12)"), required=True),
         ]
+    elif authority.kind == "delegation":
+        # the delegation order names the manager or the board; a board decision is
+        # recorded with its meeting (the services refuse one without)
+        fields += [
+            Field("authority", _("Beslutande"), "choice", required=True, value="manager",
+                  choices=labels.choices(labels.AUTHORITIES)),
+            Field("meeting_date", _("Sammanträdesdatum (nämnden)"), "date"),
+            Field("minute_paragraph", _("Protokollsparagraf (nämnden, t.ex. § 12)")),
+        ]
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
         return services.decide(collab.id, v.pop("outcome"), v.pop("motivation"),
@@ -265,19 +274,21 @@ def agreement_form(services: Any, collab: Any, agreement: Any, rules: Any, advan
               value=agreement.signed_on.isoformat() if agreement and agreement.signed_on else today),
         Field("start", _("Avtalsperiodens start"), "date", required=True,
               value=agreement.start.isoformat() if agreement and agreement.start else today),
-        Field("end", _("Avtalsperiodens slut"), "date", required=True,
+        # an agreement may run until terminated: the guidelines set no longest period
+        Field("end", _("Avtalsperiodens slut (om avtalet anger ett)"), "date",
               value=agreement.end.isoformat() if agreement and agreement.end else ""),
         Field("goals", _("Mätbara mål"), "area", value=agreement.goals if agreement else ""),
     ]
     existing = agreement.sections if agreement else {}
     for s in sections:
-        fields.append(Field(f"section:{s.key}", s.title, "area", required=s.required,
+        fields.append(Field(f"section:{s.key}", s.title, "area",
+                            required=s.required and s.source.level != "guidance",
                             value=existing.get(s.key, ""), aliases=(s.key,)))
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
         secs = {k.split(":", 1)[1]: val for k, val in v.items() if k.startswith("section:") and val}
         recorded = services.record_agreement(collab.id, signed_on=v["signed_on"], start=v["start"],
-                                             end=v["end"], goals=v["goals"], sections=secs)
+                                             end=v["end"] or None, goals=v["goals"], sections=secs)
         if advance:
             return services.advance(collab.id, "agreement", confirm=confirm)
         return recorded

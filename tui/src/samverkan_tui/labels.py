@@ -27,6 +27,14 @@ FORMS = {
     "employer": N_("Civilsamhället som arbetsgivare"),
 }
 INITIATORS = {"organisation": N_("Organisationen"), "municipality": N_("Kommunen")}
+#: obligation levels: what the source's verb makes a rule (a requirement blocks, a
+#: recommendation advises, guidance only helps)
+LEVELS = {
+    "requirement": N_("krav (ska)"),
+    "recommendation": N_("rekommendation (bör)"),
+    "guidance": N_("vägledning (kan)"),
+    "default": N_("programmets standard"),
+}
 OUTCOMES = {"start": N_("Starta"), "decline": N_("Avböj")}
 END_KINDS = {"expired": N_("Löpt ut"), "terminated": N_("Avslutad i förtid")}
 DOCUMENT_KINDS = {
@@ -104,6 +112,31 @@ EVENTS = {
     "meta.set": N_("Inställning ändrad"),
     "backup": N_("Säkerhetskopia"),
 }
+
+
+def level(key: str) -> str:
+    """An obligation level in words: 'krav (ska)', 'rekommendation (bör)' …; empty when none."""
+    return _(LEVELS[key]) if key in LEVELS else ""
+
+
+#: the levels in the source's own verb, for a narrow column (the software's own
+#: defaults have no verb of a source)
+VERBS = {"requirement": N_("ska"), "recommendation": N_("bör"), "guidance": N_("kan")}
+
+
+def verb(key: str) -> str:
+    """An obligation level as the source's verb: 'ska', 'bör', 'kan'; empty when none."""
+    return _(VERBS[key]) if key in VERBS else ""
+
+
+def source_lines(source) -> list[tuple[str, str]]:
+    """(label, text) of a rule's level, quote and source, for a facts block: the
+    sentence the rule rests on before the document's long title."""
+    out = [(_("Nivå"), level(source.level))] if source.level else []
+    if source.quote:
+        out.append((_("Citat"), f"»{source.quote}«"))
+    out.append((_("Källa"), str(source)))
+    return out
 
 
 def authority(key: str) -> str:

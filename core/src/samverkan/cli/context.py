@@ -107,10 +107,15 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def print_findings(findings: list[Any], stream: Any = None) -> None:
-    """Print findings, blocking first, each with its rule id and source."""
+    """Print findings, blocking first, each with its rule id, source, obligation level
+    and the sentence of the source it rests on."""
     for f in findings:
         kind = "BLOCKING" if f.blocking else "advisory"
         click.echo(f"  [{kind}] {f.rule_id}: {f.message}\n      source: {f.source}", file=stream)
+        if f.source.level:
+            click.echo(f"      level: {f.source.level}", file=stream)
+        if f.source.quote:
+            click.echo(f"      quote: »{f.source.quote}«", file=stream)
 
 
 @contextmanager

@@ -26,16 +26,15 @@ def rules_show(key: str, fmt: str) -> None:
 
     key, on = parse_side(key)
     view = get_plugin_manager().view(key).at(on)
-    items = [
-        {"id": r.id, "kind": "rule", "topic": r.topic, "text": r.text, "source": str(r.source),
-         "value": r.value, "forms": list(r.forms)} for r in view.rules()
-    ] + [
-        {"id": c.id, "kind": "check", "topic": "checklist", "text": c.text, "source": str(c.source),
-         "value": None, "forms": list(c.forms)} for c in view.checks()
-    ] + [
-        {"id": g.id, "kind": "gate", "topic": "gate", "text": g.description, "source": str(g.source),
-         "value": None, "forms": list(g.forms)} for g in view.gates()
-    ]
+    def item(id_: str, kind: str, topic: str, text: str, source, value, forms, effect: str) -> dict:
+        return {"id": id_, "kind": kind, "topic": topic, "text": text, "source": str(source),
+                "level": source.level, "effect": effect, "quote": source.quote,
+                "deviation": source.deviation, "value": value, "forms": list(forms)}
+
+    items = [item(r.id, "rule", r.topic, r.text, r.source, r.value, r.forms, "") for r in view.rules()] + [
+        item(c.id, "check", "checklist", c.text, c.source, None, c.forms, check_effect(c)) for c in view.checks()
+    ] + [item(g.id, "gate", "gate", g.description, g.source, None, g.forms,
+              "blocking" if g.blocking else "advisory") for g in view.gates()]
     if fmt == "json":
         echo_json(items)
         return
@@ -46,10 +45,37 @@ def rules_show(key: str, fmt: str) -> None:
         click.echo()
     for it in items:
         forms = f" [{', '.join(it['forms'])}]" if it["forms"] else ""
-        click.echo(f"{it['id']} ({it['kind']}: {it['topic']}){forms}\n  {it['text']}\n  källa: {it['source']}")
+        click.echo(f"{it['id']} ({it['kind']}: {it['topic']}){forms}\n  {it['text']}")
+        click.echo("\n".join(f"  {line}" for line in source_lines(it)))
 
 
-STATUS_LABELS = {"same": "samma", "different": "olika", "only_a": "bara A", "only_b": "bara B",
+#: the obligation levels in words: what the source's verb makes a rule
+LEVEL_LABELS = {"requirement": "krav (ska)", "recommendation": "rekommendation (bör)",
+                "guidance": "vägledning (kan)", "default": "programmets standard", "": "ej angiven"}
+EFFECT_LABELS = {"blocking": "stoppar", "advisory": "råd att bekräfta", "guidance": "visas som hjälp"}
+
+
+def check_effect(check) -> str:
+    """What a checklist item's "not met" does: blocks, advises, or (guidance) nothing."""
+    if check.source.level == "guidance":
+        return "guidance"
+    return "blocking" if check.blocking_if_not_met else "advisory"
+
+
+def source_lines(item: dict) -> list[str]:
+    """The level (with its effect), the source and the quote of a rule, as printed."""
+    level = LEVEL_LABELS.get(item.get("level", ""), item.get("level", ""))
+    effect = EFFECT_LABELS.get(item.get("effect", ""), "")
+    lines = [f"nivå: {level}" + (f", {effect}" if effect else "")]
+    if item.get("deviation"):
+        lines.append(f"avvikelse: {item['deviation']}")
+    lines.append(f"källa: {item['source']}")
+    if item.get("quote"):
+        lines.append(f"citat: »{item['quote']}«")
+    return lines
+
+
+STATUS_LABELS = {"same": "samma", "different": "olika", "only_a": "bara A reglerar", "only_b": "bara B reglerar",
                  "neither": "ingen"}
 CHANGE_LABELS = {"added": "ny", "removed": "borttagen", "changed": "ändrad"}
 
@@ -103,7 +129,10 @@ def rules_compare(a: str, b: str, form: str | None, only_differences: bool, fmt:
             click.echo(f"{r.topic.key} ({r.topic.label}): {r.status}")
             for name, side in ((a, r.a), (b, r.b)):
                 if side.regulated:
-                    click.echo(f"  {name}: {side.text}\n    källa: {side.source}")
+                    click.echo(f"  {name}: {side.text}\n    nivå: {LEVEL_LABELS.get(side.level, side.level)}"
+                               f"\n    källa: {side.source}")
+                    for quote in side.quotes:
+                        click.echo(f"    citat: »{quote}«")
                 else:
                     click.echo(f"  {name}: (regleras inte)")
         if comparison.is_revision:
@@ -122,7 +151,8 @@ def _compare_markdown(comparison, rows) -> str:
     def cell(side) -> str:
         if not side.regulated:
             return "*regleras inte*"
-        return f"{side.text} (källa: {side.source})".replace("\n", "<br>")
+        return (f"{side.text} ({LEVEL_LABELS.get(side.level, side.level)}; källa: {side.source})"
+                .replace("\n", "<br>"))
 
     def named(side: str) -> str:
         on = comparison.on_a if side == "a" else comparison.on_b

@@ -24,8 +24,8 @@ def next_due(policy: FollowUpPolicy | None, state: CollabState, today: dt.date,
     Counted from the latest follow-up (``extra`` included), else from the agreement's
     start, the decision, the collaboration's start or ``today``, in that order.
     """
-    if policy is None:
-        return None
+    if policy is None or not policy.interval_months:
+        return None  # no schedule: followed up as the municipality's routines say
     done = [f.done_on for f in state.follow_ups] + ([extra.done_on] if extra else [])
     if done:
         base = max(done)

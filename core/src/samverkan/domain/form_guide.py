@@ -184,12 +184,15 @@ def rules_from_data(entries: list[dict[str, object]], source_of) -> list[GuideRu
     """
     out = []
     for n, entry in enumerate(entries, 1):
-        known = {"id", "form", "when", "effect", "reason", "document", "section", "quote"}
+        known = {"id", "form", "when", "effect", "reason", "document", "section", "quote", "level", "deviation"}
         unknown = sorted(set(entry) - known)
         if unknown:
             raise ValidationError(msg("form_guide entry {n}: unknown key(s) {keys}; expected: {known}",
                                       n=n, keys=", ".join(unknown), known=", ".join(sorted(known))), "form_guide")
-        missing = [k for k in ("id", "form", "when", "effect", "reason", "document", "quote") if not entry.get(k)]
+        # a rule of the software's own (level "default") quotes no municipal document
+        needed = ("id", "form", "when", "effect", "reason", "document",
+                  *(("quote",) if entry.get("level") != "default" else ()))
+        missing = [k for k in needed if not entry.get(k)]
         if missing:
             raise ValidationError(msg("form_guide entry {n}: missing {keys}", n=n, keys=", ".join(missing)),
                                   "form_guide")
@@ -198,5 +201,5 @@ def rules_from_data(entries: list[dict[str, object]], source_of) -> list[GuideRu
             when={str(k): str(v) for k, v in dict(entry["when"]).items()},  # type: ignore[arg-type]
             effect=str(entry["effect"]), reason=str(entry["reason"]),
             source=source_of(str(entry["document"]), str(entry.get("section", ""))),
-            quote=str(entry["quote"])))
+            quote=str(entry.get("quote", ""))))
     return out

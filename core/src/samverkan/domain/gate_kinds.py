@@ -55,9 +55,15 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def path_error(path: str) -> str | None:
-    """Why ``path`` names no field of the gate context (None when it does)."""
+    """Why ``path`` names no field of the gate context (None when it does).
+
+    ``record.KIND`` is the newest record of a kind (``record.KIND.FIELD`` one of its
+    fields); the pack checks the kind and field against its record kinds.
+    """
     if path == "today":
         return None
+    if path.startswith("record."):
+        return None if path.split(".")[1] else "a record path names its kind: record.KIND or record.KIND.FIELD"
     root, _, name = path.partition(".")
     if root not in PATH_ROOTS:
         return f"a field path starts with one of {', '.join(['today', *PATH_ROOTS])}, not {root!r}"
@@ -73,6 +79,13 @@ def resolve(ctx: GateContext, path: str) -> Any:
     """The value at ``path`` in ``ctx``, or the absent marker when its object is not recorded."""
     if path == "today":
         return ctx.today
+    if path.startswith("record."):
+        _root, kind, *rest = path.split(".", 2)
+        records = ctx.records_of(kind)
+        if not records:
+            return _ABSENT
+        newest = records[-1]
+        return newest.data.get(rest[0], _ABSENT) if rest else newest
     root, _, name = path.partition(".")
     obj = ctx.collaboration if root == "collaboration" else getattr(ctx, root)
     if obj is None:

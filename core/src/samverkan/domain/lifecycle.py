@@ -58,6 +58,8 @@ def next_stages(form: str, stage: str) -> tuple[str, ...]:
     written = FORMS[form].written_agreement
     options = _NEXT[validate_stage(stage)]
     if stage == "decided":
+        if written and FORMS[form].agreement_optional:
+            return ("agreement", "active")
         return ("agreement",) if written else ("active",)
     return options
 
@@ -160,6 +162,8 @@ class Finding:
             "message": self.message,
             "source": str(self.source),
             "blocking": self.blocking,
+            "level": self.source.level,
+            "quote": self.source.quote,
         }
 
 
@@ -270,14 +274,21 @@ class Gate:
 # The core's own gates (municipality-neutral)
 # ---------------------------------------------------------------------------
 
-CORE_SOURCE = Source("samverkan: gemensamma grundregler för beslut och avtal")
-JAEV_SOURCE = Source("Förvaltningslagen (2017:900)", "16–18 §§ jäv")
-KL_JAEV_SOURCE = Source("Kommunallagen (2017:725)", "6 kap. 28–32 §§ jäv")
+#: the software's own rules: what any case file needs to be followed (a decision on
+#: record, an agreement's start and signing date), not a municipality's rule
+CORE_SOURCE = Source("samverkan: gemensamma grundregler för beslut och avtal", level="default")
+JAEV_SOURCE = Source("Förvaltningslagen (2017:900)", "16–18 §§ jäv", level="requirement")
+# A decision is taken by a board (elected members, KL 6 kap. 28–32 §§) or under
+# delegation by an employee, to whom KL 7 kap. 4 § applies the same rules of jäv.
+KL_JAEV_SOURCE = Source("Kommunallagen (2017:725)",
+                        "6 kap. 28–32 §§ (förtroendevalda) och 7 kap. 4 § (anställda), jäv",
+                        level="requirement")
 
 
 def _checks_answered(ctx: GateContext) -> Iterable[Finding | str]:
     for item in ctx.checks:
-        if not item.applies_to(ctx.form):
+        # guidance (a "kan", an example) is help for the officer and never gates
+        if not item.applies_to(ctx.form) or item.source.level == "guidance":
             continue
         answer = ctx.answers.get(item.id)
         if answer is None:
@@ -305,7 +316,8 @@ def _decision_authority(ctx: GateContext) -> Iterable[Finding | str]:
     if ctx.decision is None or ctx.authority is None:
         return
     required = ctx.authority
-    if ctx.decision.authority != required.kind:
+    # "delegation": the delegation order says who, a manager or the board; either stands
+    if required.kind != "delegation" and ctx.decision.authority != required.kind:
         who = "nämnden" if required.kind == "board" else "ansvarig chef enligt delegationsordningen"
         yield Finding(
             "core.decision.authority",
@@ -334,10 +346,10 @@ def _agreement_dates(ctx: GateContext) -> Iterable[str]:
     if a is None:
         yield "Inget avtal är registrerat."
         return
+    # No end date is required: a municipality may set none ("Någon längsta tid anges
+    # inte", Stockholm); one without an end runs until it is terminated.
     if a.start is None:
         yield "Avtalet saknar startdatum."
-    if a.end is None:
-        yield "Avtalet saknar slutdatum."
     if a.signed_on is None:
         yield "Avtalet saknar datum för undertecknande."
 
@@ -350,6 +362,8 @@ def _agreement_sections(ctx: GateContext) -> Iterable[Finding]:
     if a is None:
         return  # the dates gate already says no agreement is recorded
     for section in ctx.sections:
+        if section.source.level == "guidance":
+            continue  # help with the field, never a finding
         text = a.sections.get(section.key, "") or (a.goals if section.key == "goals" else "")
         if not text.strip():
             verb = "ska" if section.required else "bör"
@@ -378,7 +392,7 @@ CORE_GATES: tuple[Gate, ...] = (
     Gate("core.decision.jaev", KL_JAEV_SOURCE, _decider_not_conflicted,
          "Beslutsfattaren har inte anmält jäv", to_stages=("decided", "declined")),
     Gate("core.agreement.dates", CORE_SOURCE, _agreement_dates,
-         "Avtalet har start- och slutdatum", to_stages=("agreement",)),
+         "Avtalet har startdatum och datum för undertecknande", to_stages=("agreement",)),
     Gate("core.agreement.sections", CORE_SOURCE, _agreement_sections,
          "Avtalet innehåller de avsnitt kommunens riktlinjer anger", to_stages=("agreement",)),
     Gate("core.agreement.started", CORE_SOURCE, _agreement_started,

@@ -157,6 +157,11 @@ def check_period(start: dt.date | None, end: dt.date | None, what: str | None = 
 # ---------------------------------------------------------------------------
 
 
+#: obligation levels of a rule, strongest first: what the source's verb makes it
+#: (see "Obligation levels" in the docs); ``default`` is a rule of the software's own
+LEVELS = ("requirement", "recommendation", "guidance", "default")
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a rule comes from: a guideline document and the place in it.
@@ -164,14 +169,26 @@ class Source:
     :param document: the document's title with its number or date, e.g.
         ``"Riktlinjer för IOP i Linköpings kommun (KS 2016-573)"``.
     :param section: section, paragraph or page, e.g. ``"s. 7"``.
+    :param quote: the sentence(s) of the document the rule rests on, verbatim ("[…]"
+        marks an omission).
+    :param level: the obligation the source states (:data:`LEVELS`): a requirement
+        (*ska*, *måste*) blocks, a recommendation (*bör*) advises, guidance (*kan*, an
+        example) is shown as help and never gates; ``"default"`` is the software's own
+        default, which cites no municipal document; empty where unknown.
+    :param deviation: why the rule's effect deliberately differs from its level.
     """
 
     document: str
     section: str = ""
+    quote: str = ""
+    level: str = ""
+    deviation: str = ""
 
     def __post_init__(self) -> None:
         if not (self.document or "").strip():
             raise ValidationError(msg("a source must name its document"), "source")
+        if self.level and self.level not in LEVELS:
+            raise ValidationError(msg("unknown obligation level {level!r}", level=self.level), "level")
 
     def __str__(self) -> str:
         return f"{self.document}, {self.section}" if self.section else self.document
@@ -184,16 +201,21 @@ class Form:
     key: str
     compensated: bool
     written_agreement: bool
+    #: the collaboration may go on without a written agreement (decided -> active)
+    agreement_optional: bool = False
 
 
 #: The six forms of the neutral core. Only informal collaboration goes without a
-#: written agreement and without compensation (domain brief a1).
+#: written agreement and without compensation (domain brief a1). A project the
+#: organisation runs on funding it was granted may be joined without one: the
+#: agreement of an externally funded project is optional ("Om samverkan omfattar ett
+#: skriftligt avtal eller överenskommelse …", Stockholm AMF 2024 s. 9).
 FORMS: dict[str, Form] = {
     "informal": Form("informal", compensated=False, written_agreement=False),
     "grant": Form("grant", compensated=True, written_agreement=True),
     "procurement": Form("procurement", compensated=True, written_agreement=True),
     "iop": Form("iop", compensated=True, written_agreement=True),
-    "external": Form("external", compensated=True, written_agreement=True),
+    "external": Form("external", compensated=True, written_agreement=True, agreement_optional=True),
     "employer": Form("employer", compensated=True, written_agreement=True),
 }
 

@@ -73,11 +73,16 @@ class Document:
     valid_until: dt.date | None = None
     date_assumed: bool = False
     date_note: str = ""
+    #: the document's text, a file in the plugin's data folder (quotes are checked in it)
+    text_file: str = ""
+    #: not a municipal document: the software's own defaults
+    software: bool = False
 
-    def source(self, section: str = "") -> Source:
-        """A :class:`Source` pointing into this document."""
+    def source(self, section: str = "", quote: str = "", level: str = "", deviation: str = "") -> Source:
+        """A :class:`Source` pointing into this document (with the sentence quoted and
+        the obligation level it states)."""
         ref = ", ".join(p for p in (self.number, self.date) if p)
-        return Source(f"{self.title} ({ref})" if ref else self.title, section)
+        return Source(f"{self.title} ({ref})" if ref else self.title, section, quote, level, deviation)
 
     @property
     def validity(self) -> Validity:
@@ -146,9 +151,10 @@ class FormOffer:
 
 @dataclass(frozen=True)
 class DecisionAuthority:
-    """Who decides on a collaboration of a form: a manager (delegation) or a board."""
+    """Who decides on a collaboration of a form: a manager (delegation) or a board, or
+    ``delegation``: whoever the delegation order names (a manager or the board)."""
 
-    kind: str  # "manager" | "board"
+    kind: str  # "manager" | "board" | "delegation"
     body: str
     source: Source
 
@@ -221,7 +227,8 @@ class EvaluationForm:
 class FollowUpPolicy:
     """How often and against what a collaboration is followed up.
 
-    :param interval_months: a follow-up is due this many months after the start (or the last one).
+    :param interval_months: a follow-up is due this many months after the start (or the
+        last one); None: no schedule (how to follow up, and with what, without a period).
     :param measure: how results are measured, in the municipality's words.
     :param evaluate: optional; given the follow-up's evaluation data, returns computed
         figures to store with it (Linköping's SROI). Raises ValidationError on bad data.
@@ -234,7 +241,7 @@ class FollowUpPolicy:
         the interfaces to show instead of the raw data; None when there is nothing to show.
     """
 
-    interval_months: int
+    interval_months: int | None
     measure: str
     source: Source
     evaluate: Callable[[dict[str, Any]], dict[str, Any]] | None = None
@@ -362,10 +369,12 @@ def load_toml(package: str, name: str) -> dict[str, Any]:
 
 
 def sourced(entry: dict[str, Any], docs: dict[str, Document]) -> tuple[dict[str, Any], Source]:
-    """Split ``document``/``section`` off a data entry: (the other fields, its source).
+    """Split ``document``/``section``/``quote``/``level``/``deviation`` off a data entry:
+    (the other fields, its source).
 
     An entry naming an unknown document raises ``KeyError``: a rule never ships without
     its source.
     """
     rest = dict(entry)
-    return rest, docs[rest.pop("document")].source(rest.pop("section", ""))
+    doc = docs[rest.pop("document")]
+    return rest, doc.source(*(rest.pop(k, "") for k in ("section", "quote", "level", "deviation")))

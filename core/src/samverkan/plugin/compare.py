@@ -32,7 +32,11 @@ from samverkan.i18n import msg
 from samverkan.plugin.manager import MunicipalityView, Registry
 
 STATUSES = ("same", "different", "only_a", "only_b", "neither")
-DIFFERENCES = ("different", "only_a", "only_b")
+#: a difference is two rules that disagree; a topic one side is silent on (only_a,
+#: only_b) is not one: silence is not a rule to the contrary
+DIFFERENCES = ("different",)
+#: obligation levels, strongest first (a side shows its strongest)
+_LEVEL_ORDER = ("requirement", "recommendation", "guidance", "default", "")
 #: what a revision can do to a rule, and the kinds of rules it is told for, in output order
 CHANGE_STATUSES = ("added", "removed", "changed")
 CHANGE_KINDS = ("document", "form", "check", "section", "decision", "follow_up", "rule", "gate")
@@ -91,10 +95,21 @@ class Side:
                 seen.append(s)
         return "; ".join(seen)
 
+    @property
+    def level(self) -> str:
+        """The strongest obligation level of the rules (``requirement`` … ``guidance``)."""
+        levels = [r.source.level for r in self.rules]
+        return min(levels, key=_LEVEL_ORDER.index) if levels else ""
+
+    @property
+    def quotes(self) -> list[str]:
+        """The sentences of the sources the rules rest on, each once."""
+        return list(dict.fromkeys(r.source.quote for r in self.rules if r.source.quote))
+
     def as_dict(self) -> dict[str, Any]:
-        """Plain data: text, value, source and the rule ids."""
-        return {"text": self.text, "value": self.value, "source": self.source,
-                "rules": [r.id for r in self.rules]}
+        """Plain data: text, value, source, obligation level, quotes and the rule ids."""
+        return {"text": self.text, "value": self.value, "source": self.source, "level": self.level,
+                "quotes": self.quotes, "rules": [r.id for r in self.rules]}
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,8 @@ class Comparison:
     changes: list[Change] = field(default_factory=list)
 
     def differences(self) -> list[Row]:
-        """Rows where the two differ (including topics only one regulates)."""
+        """Rows where the two rules differ (a topic only one side regulates is not a
+        difference: the other is silent on it)."""
         return [r for r in self.rows if r.status in DIFFERENCES]
 
     @property

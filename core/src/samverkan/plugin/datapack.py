@@ -66,7 +66,9 @@ from samverkan.plugin.schema import (
 _TOML_LINE = re.compile(r"at line (\d+)")
 #: the keys of a dated version, which the core's objects do not take
 DATED_KEYS = ("valid_from", "valid_until", "date_assumed", "date_note")
-_FOLLOW_UP_OWN = {"interval_months", "measure", "evaluate", "evaluation_fields", "forms", "document", "section",
+#: the keys that say where a rule comes from (a Source), which the core's objects take as one
+SOURCE_KEYS = ("document", "section", "quote", "level", "deviation")
+_FOLLOW_UP_OWN = {"interval_months", "measure", "evaluate", "evaluation_fields", "forms", *SOURCE_KEYS,
                   *DATED_KEYS}
 
 
@@ -227,13 +229,29 @@ class DataPack:
         return self.documents[document].source(section)
 
     def _source(self, item: Located, required: bool = True) -> Source | None:
+        """The entry's :class:`Source`: its document and section, the sentence it quotes
+        and the obligation level it states.
+
+        A quoted rule (any level but ``default``) needs its quote; a ``default`` is the
+        software's own and cites a ``software = true`` document, which nothing else may.
+        """
         doc = item.get("document")
         if doc is None and not required:
             return None
         if doc not in self.documents:
             known = ", ".join(self.documents) or "none declared"
             raise item.error("document", f"unknown document {doc!r} (documents: {known})")
-        return self.source(doc, item.get("section", ""))
+        level, quote = item.get("level", ""), item.get("quote", "")
+        software = self.documents[doc].software
+        if level == "default" and not software:
+            raise item.error("level", f"a default of the software's own cites no municipal document; "
+                                      f"{doc!r} is one (cite a `software = true` document)")
+        if software and level and level != "default":
+            raise item.error("level", f"{doc!r} is the software's own: its rules are at level 'default'")
+        if level and level != "default" and not quote:
+            raise item.error("quote", "a rule quotes the sentence of its document it rests on "
+                                      "(add `quote = \"…\"`)")
+        return self.documents[doc].source(item.get("section", ""), quote, level, item.get("deviation", ""))
 
     def _forms(self, item: Located) -> tuple[str, ...]:
         return tuple(item.get("forms", ()))
@@ -265,6 +283,7 @@ class DataPack:
         self._checks_v = self._versions("checks", self._check)
         self.checks = tuple(c for _v, c in self._checks_v)
         self.record_kinds = {k.key: k for k in self._each("record_kinds", self._record_kind)}
+        self.adoptions = {i.get("set"): self._source(i) for i in self._unique("adopt")}
         self._sections_v = self._versions("agreement_sections", lambda i: (self._section(i), self._forms(i)))
         self.sections = [s for _v, s in self._sections_v]
         self._authorities_v = self._versions("decision_authority", lambda i: (
@@ -281,20 +300,36 @@ class DataPack:
         self._declared_gates = dict(enumerate(self._each("gates", lambda i: (
             self._gate(i) if i.get("kind") != "python" else None))))
         self._each("reports", lambda i: self._source(i, required=False))
-        self._guide_v = self._versions("form_guide", lambda i: form_guide.rules_from_data(
-            [{k: v for k, v in i.data.items() if k not in DATED_KEYS}],
-            lambda doc, section: self._source(Located(i.file, i.text, i.path, {
-                "document": doc, "section": section})))[0])
+        self._guide_v = self._versions("form_guide", self._guide_rule)
         self.form_guide = tuple(g for _v, g in self._guide_v)
+
+    def _guide_rule(self, item: Located) -> Any:
+        # "rules out" says the form may not be used: only a requirement can say that
+        if item.get("effect") == "rules_out" and item.get("level") != "requirement" and not item.get("deviation"):
+            raise item.error("effect", f"only a requirement rules a form out; a {item.get('level')} "
+                                       f"is a caution (give `deviation` with the reason)")
+        return form_guide.rules_from_data([{k: v for k, v in item.data.items() if k not in DATED_KEYS}],
+                                          lambda _doc, _section: self._source(item))[0]
 
     def _form(self, item: Located) -> FormOffer:
         if item.get("offered") is False and not item.get("note"):
             raise item.error(None, "a form not offered needs a 'note' saying where to turn instead")
-        rest = {k: v for k, v in item.data.items() if k not in ("document", "section", *DATED_KEYS)}
+        rest = {k: v for k, v in item.data.items() if k not in (*SOURCE_KEYS, *DATED_KEYS)}
         return FormOffer(source=self._source(item), **rest)
 
     def _check(self, item: Located) -> CheckItem:
-        rest = {k: v for k, v in item.data.items() if k not in ("document", "section", "forms", *DATED_KEYS)}
+        # the level decides the effect of a "not met": a requirement blocks, a
+        # recommendation advises, guidance never gates (an item of help, not required)
+        rest = {k: v for k, v in item.data.items()
+                if k not in ("document", "section", "forms", "set", *SOURCE_KEYS, *DATED_KEYS)}
+        level = item.get("level", "")
+        effects = {"recommendation": {"blocking_if_not_met": False},
+                   "guidance": {"blocking_if_not_met": False, "required": False}}.get(level, {})
+        for key, value in effects.items():
+            if rest.get(key, value) != value and not item.get("deviation"):
+                raise item.error(key, f"a {level} does not block: {key} = {str(rest[key]).lower()} "
+                                      f"contradicts its level (give `deviation` with the reason)")
+            rest.setdefault(key, value)
         return CheckItem(source=self._source(item), forms=self._forms(item), **rest)
 
     def _record_kind(self, item: Located) -> RecordKind:
@@ -309,8 +344,15 @@ class DataPack:
                           item.get("description", ""))
 
     def _section(self, item: Located) -> AgreementSection:
+        # required: what the level makes it (a requirement must be there; a recommendation
+        # advises; guidance is help with the field and never gates)
+        level = item.get("level", "")
+        required = level in ("requirement", "")
+        if "required" in item.data and item.get("required") != required and not item.get("deviation"):
+            raise item.error("required", f"required = {str(item.get('required')).lower()} contradicts "
+                                         f"level {level!r} (give `deviation` with the reason)")
         return AgreementSection(item.get("key"), item.get("title"), self._source(item),
-                                item.get("required", True), item.get("guidance", ""))
+                                item.get("required", required), item.get("guidance", ""))
 
     def _topic(self, item: Located) -> Topic:
         values = item.get("values", [])
@@ -348,7 +390,15 @@ class DataPack:
 
     def _gate(self, item: Located) -> Gate:
         d, kind = item.data, item.get("kind")
-        sev = d["severity"]
+        level = d.get("level", "")
+        if level == "guidance":
+            raise item.error("level", "guidance is shown as help and never gates: make it a checklist "
+                                      "item or a section's guidance, or cite the sentence that requires it")
+        sev = d.get("severity", "advisory" if level == "recommendation" else "blocking")
+        blocks = any(v == "blocking" for v in sev.values()) if isinstance(sev, dict) else sev == "blocking"
+        if not d.get("deviation") and (level == "recommendation" and blocks or level == "requirement" and not blocks):
+            raise item.error("severity", f"a {level} {'advises' if level == 'recommendation' else 'blocks'}; "
+                                         f"this severity contradicts its level (give `deviation` with the reason)")
         if isinstance(sev, dict):
             missing = [s for s in d.get("stages", ()) if s not in sev]
             if missing or not d.get("stages"):
@@ -410,9 +460,15 @@ class DataPack:
         """The offer of form ``key`` in force on ``on`` (today), if the data declares one."""
         return next((f for f in self.forms_on(on) if f.form == key), None)
 
-    def checks_on(self, on: dt.date | None = None) -> list[CheckItem]:
-        """The checklist items in force on ``on`` (today when None)."""
-        return self._in_force(self._checks_v, on)
+    def checks_on(self, on: dt.date | None = None, in_set: str | None = None) -> list[CheckItem]:
+        """The checklist items in force on ``on`` (today when None) outside any national
+        set, or with ``in_set`` those of that set."""
+        sets = [i.get("set") for i in self.tables["checks"]]
+        return self._in_force([(v, c) for (v, c), s in zip(self._checks_v, sets, strict=True) if s == in_set], on)
+
+    def adopted(self) -> list[Located]:
+        """The ``[[adopt]]`` entries: the national sets the municipality adopts."""
+        return list(self._unique("adopt"))
 
     def rules_on(self, on: dt.date | None = None) -> list[RuleText]:
         """The rule texts in force on ``on`` (today when None)."""

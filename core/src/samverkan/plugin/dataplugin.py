@@ -28,6 +28,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from samverkan.plugin import national
 from samverkan.plugin.datapack import DataPack, load_pack
 from samverkan.plugin.hookspecs import hookimpl
 
@@ -87,9 +88,13 @@ class DataPlugin:
 
     @hookimpl
     def register_checks(self, register: Callable[[Any], None], on: dt.date | None) -> None:
-        """The ``[[checks]]`` in force on ``on``."""
+        """The ``[[checks]]`` in force on ``on``, and those of the national sets the data
+        adopts (``[[adopt]]``)."""
         for item in self.pack.checks_on(on):
             register(item)
+        for name, adoption in self.pack.adoptions.items():
+            for item in national.adopted_checks(name, adoption, on):
+                register(item)
 
     @hookimpl
     def register_record_kinds(self, register: Callable[[Any], None]) -> None:

@@ -446,13 +446,14 @@ class MunicipalityView:
         return {r.key: r for r in self._collect("register_reports", Report, lambda r: r.key)}
 
     def decision_authority(self, form: str) -> DecisionAuthority:
-        """Who decides for ``form``; the responsible manager unless the plugin says otherwise."""
+        """Who decides for ``form``; where the municipality says nothing, whoever its
+        delegation order names (the manager or the board): the core does not guess."""
         found = self.first("decision_authority", form=form)
         if isinstance(found, DecisionAuthority):
             return found
         from samverkan.domain.lifecycle import CORE_SOURCE
 
-        return DecisionAuthority("manager", "ansvarig chef", CORE_SOURCE)
+        return DecisionAuthority("delegation", "enligt kommunens delegationsordning", CORE_SOURCE)
 
     def follow_up_policy(self, form: str) -> FollowUpPolicy | None:
         """The follow-up policy for ``form``, if the municipality sets one."""

@@ -9,11 +9,12 @@ so every municipality's checklist starts from them. The rules themselves are dat
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from samverkan.domain.model import CheckItem
+from samverkan.domain.model import CheckItem, Source
 from samverkan.domain.rules import Document, sourced
 from samverkan.plugin.datapack import DataPack, load_pack
 from samverkan.plugin.hookspecs import hookimpl
@@ -43,8 +44,17 @@ def checks_from_data(entries: list[dict[str, Any]], docs: dict[str, Document]) -
     return items
 
 
+def adopted_checks(name: str, adoption: Source, on: dt.date | None) -> list[CheckItem]:
+    """The checks of the national set ``name`` in force on ``on``, as a municipality that
+    adopts the set applies them: at the obligation level of its adoption (``adoption``,
+    the Source of its ``[[adopt]]`` entry)."""
+    return [dataclasses.replace(c, source=dataclasses.replace(c.source, level=adoption.level or c.source.level))
+            for c in pack().checks_on(on, in_set=name)]
+
+
 @hookimpl
 def register_checks(register: Callable[[CheckItem], None], on: dt.date | None) -> None:
-    """The national checks in force on ``on`` every municipality's checklist starts from."""
+    """The national checks in force on ``on`` every municipality's checklist starts from:
+    the laws (a set such as the democracy conditions applies only where adopted)."""
     for item in pack().checks_on(on):
         register(item)

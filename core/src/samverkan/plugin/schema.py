@@ -75,10 +75,23 @@ class Table:
     children: dict[str, Table] = field(default_factory=dict)
 
 
-def _sourced(required: bool = True) -> dict[str, Key]:
+#: the obligation levels a rule may state (see "Obligation levels" in docs/writing-a-plugin.md)
+LEVEL_CHOICES = ("requirement", "recommendation", "guidance", "default")
+
+
+def _sourced(required: bool = True, quoted: bool = False) -> dict[str, Key]:
+    """The keys that say where a rule comes from; ``quoted``: the quote and the level are
+    required (every rule, checklist item, gate, section, form and policy)."""
     return {
         "document": Key("str", "the `key` of the `[[documents]]` entry the rule comes from", required),
         "section": Key("str", "where in the document: page, section, paragraph (`s. 8`, `§ 5`)"),
+        "quote": Key("str", "the sentence(s) of the document the rule rests on, verbatim; `[…]` marks "
+                     "an omission; checked against the document's `text_file`; required except at level `default`"),
+        "level": Key("str", "the obligation the source states: `requirement` (*ska*, *måste*, *får inte*: "
+                     "blocks), `recommendation` (*bör*: advises), `guidance` (*kan*, an example: help only, "
+                     "never gates) or `default` (the software's own; cite a `software = true` document)",
+                     quoted, LEVEL_CHOICES),
+        "deviation": Key("str", "why the rule's effect deliberately differs from its level"),
     }
 
 
@@ -125,15 +138,25 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "date": Key("str", "its date (`2024-11`, `november 2024`)"),
         "url": Key("str", "where it can be read"),
         "note": Key("str", "anything an auditor should know (e.g. the text was not available)"),
+        "text_file": Key("str", "the document's text, a file in the data folder (`sources/amf_2024.txt`); "
+                         "every quote citing the document must occur in it"),
+        "software": Key("bool", "true: not a municipal document but the software's own defaults "
+                        "(cited by rules at level `default`, which need no quote)"),
         **_dated(document=True),
     }, id_key="key"),
+    Table("adopt", "National texts the municipality adopts (the core's sets, such as the democracy "
+          "conditions of SOU 2019:35), each citing where the municipality adopts it; a set not "
+          "adopted does not apply here.", {
+        "set": Key("str", "the national set adopted", True, ("democracy",)),
+        **_sourced(quoted=True),
+    }, id_key="set"),
     Table("forms", "The collaboration forms the municipality offers, under its names.", {
         "form": Key("str", "the core's form key", True, FORM_KEYS),
         "name": Key("str", "the local name", True),
         "description": Key("str", "one sentence on the form", True),
         "offered": Key("bool", "false: the form exists but is not offered here (default true)"),
         "note": Key("str", "for a form not offered: where to turn instead (required then)"),
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }, id_key="form"),
     Table("checks", "Checklist items, answered before the decision (the national ones come from the core).", {
@@ -142,10 +165,12 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "group": Key("str", "a heading to group items under"),
         "forms": _FORMS,
         "required": Key("bool", "must be answered before the decision (default true)"),
+        "set": Key("str", "the national set it belongs to (the core's national data only): it applies "
+                   "where a municipality adopts the set (`[[adopt]]`)", choices=("democracy",)),
         "blocking_if_not_met": Key("bool", "a `not_met` answer blocks the decision (default true); "
                                    "false: it is an advisory finding"),
         "needs_note": Key("bool", "the answer must be motivated (default false)"),
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }, id_key="id"),
     Table("record_kinds", "Kinds of records kept about a collaboration (a consultation, a pre-study).", {
@@ -167,26 +192,27 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "required": Key("bool", "true where the source says *ska* (blocking), false for *bör* (advisory); default true"),
         "guidance": Key("str", "what to write, shown with the field"),
         "forms": Key("forms", "forms whose agreements have it; leave out for every form with a written agreement"),
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }, id_key="key"),
     Table("decision_authority", "Who decides: the first entry whose `forms` hold the form; "
           "none: the responsible manager (the core's default).", {
-        "kind": Key("str", "`manager` (delegation order) or `board` (meeting date and paragraph recorded)",
-                    True, ("manager", "board")),
+        "kind": Key("str", "`manager`, `board` (meeting date and paragraph recorded) or `delegation` "
+                    "(as the delegation order says: the manager or the board)", True, ("manager", "board", "delegation")),
         "body": Key("str", "who, in the municipality's words", True),
         "forms": _FORMS,
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }),
     Table("follow_up_policy", "How often and how a collaboration is followed up: the first entry "
           "whose `forms` hold the form; none: no schedule.", {
-        "interval_months": Key("int", "a follow-up is due this many months after the start or the last one", True),
+        "interval_months": Key("int", "a follow-up is due this many months after the start or the last one; "
+                               "left out: no schedule (the measure and the evaluation still apply)"),
         "measure": Key("str", "how results are measured, in the municipality's words", True),
         "evaluate": Key("ref", "Python that computes figures from a follow-up's evaluation (`module:function`)"),
         "evaluation_fields": Key("any", "the evaluation's keys: a list, or a `module:attr` naming one"),
         "forms": _FORMS,
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }, free=True),
     Table("rules", "Answers to the comparison topics, for `rules show` and `rules compare`.", {
@@ -195,7 +221,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "text": Key("str", "the rule in the source's words", True),
         "value": Key("any", "a normalised value from the topic's vocabulary, where the rule has one"),
         "forms": _FORMS,
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }, id_key="id"),
     Table("topics", "Comparison topics of the plugin's own, beyond the core's.", {
@@ -211,11 +237,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "description": Key("str", "the rule in one line", True),
         "stages": Key("stages", "the stages whose transitions it guards (to these stages); leave out for every one"),
         "forms": _FORMS,
-        "severity": Key("severity", "`blocking` (*ska*, *måste*) or `advisory` (*bör*), or a table by stage", True),
+        "severity": Key("severity", "`blocking` or `advisory`, or a table by stage; left out: what the `level` "
+                         "makes it (a requirement blocks, a recommendation advises)"),
         "message": Key("str", "the finding's text"),
         "when": Key("conditions", "conditions on the case for the gate to apply"),
-        "quote": Key("str", "the sentence of the source the rule rests on"),
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }, id_key="id"),
     Table("form_guide", "What the answers of the core's form questionnaire mean here: each entry "
@@ -225,8 +251,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "when": Key("table", "the answers that trigger it (`{ market = \"yes\" }`)", True),
         "effect": Key("str", "`points_to`, `rules_out` (*ska*, *får inte*) or `caution` (*bör*)", True, EFFECTS),
         "reason": Key("str", "the consequence in the municipality's words", True),
-        "quote": Key("str", "the sentence of the source it rests on", True),
-        **_sourced(),
+        **_sourced(quoted=True),
         **_dated(),
     }, id_key="id"),
     Table("reports", "Reports built by the plugin's Python.", {

@@ -131,7 +131,24 @@ def check_plugin(path: Path, import_python: bool = True) -> PluginCheck:
     if import_python and where.src is not None:
         _check_python(result)
     _check_scenarios(result, key)
+    _check_quotes(result)
     return result
+
+
+def _check_quotes(result: PluginCheck) -> None:
+    """Every quote of the data is found in the text of the document it cites (read from
+    the plugin's data folder, installed or not)."""
+    from samverkan.plugin.quotes import quote_problems
+
+    where, pack = result.where, result.pack
+    assert where is not None and pack is not None
+
+    def text_of(doc: Any) -> str:
+        if not doc.text_file:
+            raise FileNotFoundError(f"document {doc.key!r} ships no text_file to find the quote in")
+        return (where.data / doc.text_file).read_text(encoding="utf-8")
+
+    result.errors.extend(quote_problems(pack, text_of))
 
 
 def _check_entry_point(result: PluginCheck, key: str) -> None:
@@ -185,7 +202,10 @@ def _check_scenarios(result: PluginCheck, key: str) -> None:
     if not files:
         result.warnings.append(f"{_shown(folder)}: no scenario files; every gate needs one (docs/writing-a-plugin.md)")
     national_checks, national_gates = _national()
-    rules = set(pack.gate_specs) | {g.id for g in CORE_GATES} | national_gates
+    # the checklist gate reports under the ids of what it found (unanswered, not met,
+    # no motivation), so a scenario may expect those
+    rules = (set(pack.gate_specs) | {g.id for g in CORE_GATES} | national_gates
+             | {"core.checks.answered", "core.checks.met", "core.checks.note"})
     checks = {c.id for c in pack.checks} | national_checks
     for path in files:
         name = _shown(path)
@@ -261,14 +281,16 @@ def declaration(result: PluginCheck) -> list[str]:
         sections = pack.agreement_sections(form)
         if sections:
             req = [s.key for s in sections if s.required]
-            adv = [s.key for s in sections if not s.required]
+            adv = [s.key for s in sections if not s.required and s.source.level != "guidance"]
+            help_ = [s.key for s in sections if s.source.level == "guidance"]
             lines.append(f"  agreement sections ({form}): required {', '.join(req) or '-'}; "
-                         f"advised {', '.join(adv) or '-'}")
+                         f"advised {', '.join(adv) or '-'}" + (f"; guidance {', '.join(help_)}" if help_ else ""))
     for authority, forms_of in pack.authorities:
         lines.append(f"  decides ({', '.join(forms_of) or 'every form'}): {authority.kind}, {authority.body}")
     for item in pack.tables["follow_up_policy"]:
+        months = item.get("interval_months")
         lines.append(f"  follow-up ({', '.join(item.get('forms', [])) or 'every form'}): "
-                     f"every {item.get('interval_months')} months")
+                     + (f"every {months} months" if months else "no schedule"))
     lines.append(f"  rules: {len(pack.rules)}" + (f" (topics {', '.join(sorted({r.topic for r in pack.rules}))})"
                                                   if pack.rules else ""))
     if pack.topics:
@@ -277,8 +299,9 @@ def declaration(result: PluginCheck) -> list[str]:
     for gid, item in pack.gate_specs.items():
         stages = ", ".join(item.get("stages", [])) or "every stage"
         forms = ", ".join(item.get("forms", [])) or "every form"
-        severity = item.get("severity")
+        severity = item.get("severity") or ("advisory" if item.get("level") == "recommendation" else "blocking")
         severity = severity if isinstance(severity, str) else ", ".join(f"{k} {v}" for k, v in severity.items())
+        severity += f" ({item.get('level')})" if item.get("level") else ""
         lines.append(f"    {gid}: {item.get('kind')}; to {stages}; {forms}; {severity}")
     python = [f"report {r.get('key')}" for r in pack.tables["reports"]]
     python += ["notifications"] if pack.tables["notifications"] else []

@@ -57,8 +57,40 @@ class Block:
     note: str = ""
 
 
-def _src(section: str) -> dict[str, str]:
-    return {"document": "riktlinjer", "section": section}
+#: the template's guideline text, shipped as data/sources/riktlinjer.txt: every quote of
+#: the template's rules is a sentence of it (the test kit checks), so the author who
+#: replaces the text with the municipality's own sees which rules to re-quote
+GUIDELINE_TEXT = """\
+Riktlinjer för samverkan med civilsamhället (ersätt med dokumentets text)
+
+1. Informell samverkan
+Informell samverkan sker utan ersättning och utan skriftlig överenskommelse. Föreningsbidrag söks enligt kommunens bidragsregler.
+
+2. Idéburet offentligt partnerskap (IOP)
+2.1 Initiativet till ett IOP ska komma från organisationen.
+2.2 Det får inte finnas en kommersiell marknad för verksamheten.
+2.3 Verksamheten ska vara organisationens egen.
+2.4 Båda parter ska bidra med resurser. Kommunen bör stå för ungefär hälften.
+
+3. Överenskommelsen
+Överenskommelsen ska innehålla mål, parternas roller och ansvar, budget och parternas insatser samt hur uppföljningen ska ske. Den bör innehålla villkor för uppsägning.
+
+4. Samråd
+Samråd ska ske innan en överenskommelse om IOP undertecknas.
+
+5. Beslut
+Nämnden beslutar om IOP. Beslutet ska dokumentera de överväganden som gjorts.
+
+6. Uppföljning
+Ett IOP ska följas upp gemensamt varje år mot överenskommelsens mål.
+"""
+_CONTENTS = ("Överenskommelsen ska innehålla mål, parternas roller och ansvar, budget och parternas insatser "
+             "samt hur uppföljningen ska ske.")
+
+
+def _src(section: str, quote: str, level: str = "requirement") -> dict[str, str]:
+    """Where a template rule comes from: the section, the sentence quoted, its level."""
+    return {"document": "riktlinjer", "section": section, "quote": quote, "level": level}
 
 
 def blocks(key: str, name: str) -> dict[str, Block]:
@@ -72,59 +104,67 @@ def blocks(key: str, name: str) -> dict[str, Block]:
         Block("documents", [{
             "key": "riktlinjer",
             "title": f"Riktlinjer för samverkan med civilsamhället, {name} (ersätt med dokumentets titel)",
-            "date": "2026-01-01",
-        }], note="Cite a document with document = \"riktlinjer\" and the place in it with section = \"…\"."),
+            "date": "2026-01-01", "text_file": "sources/riktlinjer.txt",
+        }], note="Cite a document with document = \"riktlinjer\", the place in it with section = \"…\" and "
+                 "the sentence with quote = \"…\"; text_file is the document's text (replace "
+                 "sources/riktlinjer.txt with the real one): every quote must occur in it."),
         Block("forms", [
             {"form": "iop", "name": "Idéburet offentligt partnerskap (IOP)",
              "description": "Partnerskap där organisationen tagit initiativet och marknad saknas.",
-             **_src("avsnitt 2")},
+             **_src("avsnitt 2.1", "Initiativet till ett IOP ska komma från organisationen.")},
             {"form": "informal", "name": "Informell samverkan",
-             "description": "Samverkan utan ersättning och utan skriftlig överenskommelse.", **_src("avsnitt 1")},
+             "description": "Samverkan utan ersättning och utan skriftlig överenskommelse.",
+             **_src("avsnitt 1", "Informell samverkan sker utan ersättning och utan skriftlig överenskommelse.",
+                    "guidance")},
             {"form": "grant", "name": "Föreningsbidrag", "description": "Bidrag enligt bidragsreglerna.",
-             "offered": False, "note": "föreningsbidrag söks enligt kommunens bidragsregler", **_src("avsnitt 1")},
+             "offered": False, "note": "föreningsbidrag söks enligt kommunens bidragsregler",
+             **_src("avsnitt 1", "Föreningsbidrag söks enligt kommunens bidragsregler.", "guidance")},
         ], note="Form keys: informal, grant, procurement, iop, external, employer."),
         Block("decision_authority", [
-            {"forms": ["iop"], "kind": "board", "body": "nämnden", **_src("avsnitt 5")},
-        ], note="Forms without an entry are decided by the responsible manager."),
+            {"forms": ["iop"], "kind": "board", "body": "nämnden", **_src("avsnitt 5", "Nämnden beslutar om IOP.")},
+        ], note="Forms without an entry are decided as the delegation order says (the manager or the board)."),
         Block("follow_up_policy", [
             {"forms": ["iop"], "interval_months": 12, "measure": "Gemensam uppföljning mot överenskommelsens mål.",
-             **_src("avsnitt 6")},
+             **_src("avsnitt 6", "Ett IOP ska följas upp gemensamt varje år mot överenskommelsens mål.")},
         ]),
         Block("form_guide", [
             {"id": f"{k}.guide.iop.market", "form": "iop", "when": {"market": "yes"}, "effect": "rules_out",
              "reason": "Finns det en kommersiell marknad kan IOP inte användas.",
-             "quote": "Det får inte finnas en kommersiell marknad för verksamheten.", **_src("avsnitt 2.2")},
+             **_src("avsnitt 2.2", "Det får inte finnas en kommersiell marknad för verksamheten.")},
         ], note="Questions and answers: pays, market, initiator, standard_grant, own_activity "
                 "(samverkan.domain.form_guide.QUESTIONS)."),
         Block("checks", [
             {"id": f"{k}.iop.no_market", "group": "IOP-kriterier",
              "text": "Det finns ingen kommersiell marknad för verksamheten. Motivera.", "forms": ["iop"],
-             "needs_note": True, **_src("avsnitt 2.2")},
+             "needs_note": True, **_src("avsnitt 2.2", "Det får inte finnas en kommersiell marknad för verksamheten.")},
             {"id": f"{k}.iop.own_activity", "group": "IOP-kriterier",
              "text": "Verksamheten är organisationens egen, inte en beställning från kommunen.",
-             "forms": ["iop"], **_src("avsnitt 2.3")},
-        ], note="The national checks (democracy conditions, competence, procurement, state aid) come "
-                "from the core; list only your own."),
+             "forms": ["iop"], **_src("avsnitt 2.3", "Verksamheten ska vara organisationens egen.")},
+        ], note="The national checks (competence, procurement, state aid) come from the core; list only "
+                "your own. Adopt the democracy conditions of SOU 2019:35 with [[adopt]] set = \"democracy\"."),
         Block("record_kinds", [
             {"key": "consultation", "label": "Samråd", "description": "Samråd inför en överenskommelse om IOP.",
-             **_src("avsnitt 4"),
+             **_src("avsnitt 4", "Samråd ska ske innan en överenskommelse om IOP undertecknas."),
              "fields": [{"key": "topic", "label": "Fråga"},
                         {"key": "date", "label": "Datum", "kind": "date"}]},
         ]),
         Block("agreement_sections", [
-            {"key": "goals", "title": "Mål", "forms": ["iop"], **_src("avsnitt 3")},
-            {"key": "roles", "title": "Parternas roller och ansvar", "forms": ["iop"], **_src("avsnitt 3")},
-            {"key": "budget", "title": "Budget och parternas insatser", "forms": ["iop"], **_src("avsnitt 3")},
-            {"key": "follow_up", "title": "Uppföljning", "forms": ["iop"], **_src("avsnitt 3")},
-            {"key": "termination", "title": "Uppsägning", "required": False, "forms": ["iop"],
-             **_src("avsnitt 3")},
-        ], note="required = true where the source says ska (a missing section blocks), false for bör "
-                "(advisory); the core's gate core.agreement.sections enforces them."),
+            {"key": "goals", "title": "Mål", "forms": ["iop"], **_src("avsnitt 3", _CONTENTS)},
+            {"key": "roles", "title": "Parternas roller och ansvar", "forms": ["iop"], **_src("avsnitt 3", _CONTENTS)},
+            {"key": "budget", "title": "Budget och parternas insatser", "forms": ["iop"],
+             **_src("avsnitt 3", _CONTENTS)},
+            {"key": "follow_up", "title": "Uppföljning", "forms": ["iop"], **_src("avsnitt 3", _CONTENTS)},
+            {"key": "termination", "title": "Uppsägning", "forms": ["iop"],
+             **_src("avsnitt 3", "Den bör innehålla villkor för uppsägning.", "recommendation")},
+        ], note="The level decides: a requirement (ska) missing blocks, a recommendation (bör) advises, "
+                "guidance is help with the field; the core's gate core.agreement.sections enforces them."),
         Block("rules", [
             {"id": f"{k}.initiative", "topic": "initiative", "value": "organisation", "forms": ["iop"],
-             "text": "Ett IOP ska initieras av organisationen.", **_src("avsnitt 2.1")},
+             "text": "Ett IOP ska initieras av organisationen.",
+             **_src("avsnitt 2.1", "Initiativet till ett IOP ska komma från organisationen.")},
             {"id": f"{k}.cost_split", "topic": "cost_split", "value": 0.5, "forms": ["iop"],
-             "text": "Kommunen bör stå för ungefär hälften av partnerskapets värde.", **_src("avsnitt 2.4")},
+             "text": "Kommunen bör stå för ungefär hälften av partnerskapets värde.",
+             **_src("avsnitt 2.4", "Kommunen bör stå för ungefär hälften.", "recommendation")},
         ], note="Topics and their values: docs/writing-a-plugin.md, \"Comparison topics and their values\"."),
         Block("topics", example=[
             {"key": "public_benefit", "label": "Allmännytta",
@@ -134,42 +174,42 @@ def blocks(key: str, name: str) -> dict[str, Block]:
             {"id": f"{k}.iop.initiative", "kind": "initiator",
              "description": "IOP: initiativet kommer från organisationen", "stages": ["decided"], "forms": ["iop"],
              "severity": "blocking", "initiator": "organisation",
-             "message": "Ett IOP ska initieras av organisationen, inte av kommunen.", **_src("avsnitt 2.1"),
-             "quote": "Initiativet till ett IOP ska komma från organisationen."},
+             "message": "Ett IOP ska initieras av organisationen, inte av kommunen.", **_src("avsnitt 2.1", "Initiativet till ett IOP ska komma från organisationen.")},
             {"id": f"{k}.iop.no_market", "kind": "check",
              "description": "IOP: frågan om marknad får inte besvaras \"ej tillämplig\"", "stages": ["decided"],
              "forms": ["iop"], "severity": "blocking", "check": f"{k}.iop.no_market", "refuse": ["not_applicable"],
-             "message": "Frågan om kommersiell marknad måste besvaras för ett IOP.", **_src("avsnitt 2.2"),
-             "quote": "Det får inte finnas en kommersiell marknad för verksamheten."},
+             "message": "Frågan om kommersiell marknad måste besvaras för ett IOP.", **_src("avsnitt 2.2", "Det får inte finnas en kommersiell marknad för verksamheten.")},
             {"id": f"{k}.iop.both_contribute", "kind": "contributions", "description": "IOP: båda parter bidrar",
              "stages": ["decided"], "forms": ["iop"], "severity": "blocking",
-             "message": "Både kommunen och organisationen ska bidra till ett IOP.", **_src("avsnitt 2.4"),
-             "quote": "Båda parter ska bidra med resurser."},
+             "message": "Både kommunen och organisationen ska bidra till ett IOP.", **_src("avsnitt 2.4", "Båda parter ska bidra med resurser.")},
             {"id": f"{k}.iop.cost_split", "kind": "share",
              "description": "IOP: kommunens andel nära hälften (rådgivande)", "stages": ["decided"],
              "forms": ["iop"], "severity": "advisory", "benchmark": 0.5, "tolerance": 0.1, "above": "mer",
              "below": "mindre",
              "message": "Kommunen står för {percent} % av värdet, {side} än ungefär {target} %.",
-             **_src("avsnitt 2.4"), "quote": "Kommunen bör stå för ungefär hälften."},
+             **_src("avsnitt 2.4", "Kommunen bör stå för ungefär hälften.", "recommendation")},
             {"id": f"{k}.iop.consultation", "kind": "record",
              "description": "IOP: samråd innan överenskommelsen undertecknas", "stages": ["agreement"],
              "forms": ["iop"], "severity": "blocking", "record": "consultation", "date_field": "date",
              "not_after": ["today", "agreement.signed_on"],
              "message": "Inget samråd är registrerat före överenskommelsen.",
              "message_late": "Samrådet hölls först efter att överenskommelsen undertecknades ({limit}).",
-             **_src("avsnitt 4"), "quote": "Samråd ska ske innan en överenskommelse om IOP undertecknas."},
+             **_src("avsnitt 4", "Samråd ska ske innan en överenskommelse om IOP undertecknas.")},
         ], example=[
             {"id": f"{k}.decision.considerations", "kind": "documented",
              "description": "Beslutet dokumenterar de överväganden som gjorts", "stages": ["decided"],
              "forms": ["iop"], "severity": "blocking", "fields": ["decision.considerations"],
-             "message": "Beslutet saknar dokumenterade överväganden.", **_src("avsnitt 5")},
+             "message": "Beslutet saknar dokumenterade överväganden.",
+             **_src("avsnitt 5", "Beslutet ska dokumentera de överväganden som gjorts.")},
             {"id": f"{k}.informal.no_compensation", "kind": "fact",
              "description": "Informell samverkan sker utan ersättning", "stages": ["decided"], "forms": ["informal"],
              "severity": "blocking", "field": "collaboration.compensated", "equals": False,
-             "message": "Informell samverkan får inte ersättas; välj en formell form.", **_src("avsnitt 1")},
+             "message": "Informell samverkan får inte ersättas; välj en formell form.",
+             **_src("avsnitt 1", "Informell samverkan sker utan ersättning och utan skriftlig överenskommelse.")},
             {"id": f"{k}.iop.own_rule", "kind": "python", "description": "En regel som ingen gate-typ uttrycker",
              "stages": ["decided"], "forms": ["iop"], "severity": "blocking",
-             "python": f"samverkan_{k}.gates:own_rule", **_src("avsnitt 7")},
+             "python": f"samverkan_{k}.gates:own_rule",
+             **_src("avsnitt 2.3", "Verksamheten ska vara organisationens egen.")},
         ], note="One example of every gate kind: the live ones guard this template's IOP; the commented "
                 "ones show the other kinds. Severity: blocking (ska, måste) or advisory (bör), or a table "
                 "by stage (severity = { decided = \"advisory\", agreement = \"blocking\" })."),
@@ -266,6 +306,7 @@ def data_files(key: str, name: str) -> dict[str, str]:
             if table in TABLES:
                 lines += render_table(content.get(table) or Block(table, example=[_stub(table)]))
         out[filename] = "\n".join(lines).strip() + "\n"
+    out["sources/riktlinjer.txt"] = GUIDELINE_TEXT
     return out
 
 

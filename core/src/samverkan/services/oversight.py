@@ -110,7 +110,9 @@ class OversightUseCases(Session):
             rows, totals={"count": len(rows)})
 
     def _follow_up(self) -> ReportTable:
-        forms = [f for f in FORM_KEYS if self.view.follow_up_policy(f) is not None]
+        # the forms followed up on a schedule: a policy without an interval ("regularly")
+        # sets no period a 12-month window could hold a collaboration to
+        forms = [f for f in FORM_KEYS if getattr(self.view.follow_up_policy(f), "interval_months", None)]
         today = self.today
         since = add_months(today, -12)
         rows = []

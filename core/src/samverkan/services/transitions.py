@@ -76,14 +76,15 @@ class TransitionUseCases(CollaborationUseCases):
     @use_case("decision.record", on="collaboration")
     def decide(self, state: CollabState, outcome: str, motivation: str, considerations: str = "", *,
                policy_link: str = "", decided_on: Any = None, meeting_date: Any = None,
-               minute_paragraph: str = "", version: int | None = None,
+               minute_paragraph: str = "", authority: str = "", version: int | None = None,
                confirm: bool = False) -> tuple[Collaboration, list[Finding]]:
         """Record the decision to start or decline and move to ``decided`` / ``declined``.
 
         The acting user is the decider. Whether a manager or the board decides follows the
-        municipality's delegation (:meth:`MunicipalityView.decision_authority`); a board
-        decision needs its meeting date and minute paragraph. The decision is stored only
-        if the transition is allowed.
+        municipality's delegation (:meth:`MunicipalityView.decision_authority`); where
+        that is the delegation order (either), ``authority`` says which decided (a meeting
+        date given: the board). A board decision needs its meeting date and minute
+        paragraph. The decision is stored only if the transition is allowed.
         """
         c = state.collaboration
         conflicts = state.conflicts_of(self.actor)
@@ -96,10 +97,14 @@ class TransitionUseCases(CollaborationUseCases):
                 actor=self.actor, reason=conflicts[0].reason, id=c.id))
         # who decides is the rule in force on the day of the decision
         on = parse_date(decided_on, "decided_on") or self.today
-        authority = self.view.at(on).decision_authority(c.form)
+        rule = self.view.at(on).decision_authority(c.form)
+        if rule.kind != "delegation":
+            authority = authority or rule.kind  # another than the rule's is refused by its gate
+        elif not authority:
+            authority = "board" if meeting_date or minute_paragraph else "manager"
         decision = Decision(
             collaboration_id=c.id, outcome=outcome, decided_by=self.actor,
-            authority=authority.kind, body=authority.body, motivation=motivation,
+            authority=authority, body=rule.body if authority == rule.kind or rule.kind == "delegation" else "", motivation=motivation,
             considerations=considerations, policy_link=policy_link or c.policy_link,
             decided_on=on, meeting_date=meeting_date,
             minute_paragraph=minute_paragraph)

@@ -72,7 +72,8 @@ def hooks(registry: Registry, key: str, workdir: Path) -> None:
         _require(f.form in FORM_KEYS and f.name and str(f.source), f"{key}: form {f.form!r} lacks a name or source")
         _require(f.offered or f.note, f"{key}: form {f.form!r} is not offered and does not say where to turn")
     for form in FORM_KEYS:
-        _require(view.decision_authority(form).kind in ("manager", "board"), f"{key}: authority for {form}")
+        _require(view.decision_authority(form).kind in ("manager", "board", "delegation"),
+                 f"{key}: authority for {form}")
 
 
 def sources(registry: Registry, key: str, workdir: Path) -> None:
@@ -232,6 +233,23 @@ def importlinter_config(packages: list[str]) -> str:
         "contracts": contracts}}})
 
 
+def quotes(registry: Registry, key: str, workdir: Path) -> None:
+    """Every rule, checklist item, gate, section, form and policy of its data states its
+    obligation level and quotes its document, and every quote is found verbatim in the
+    text of that document the plugin ships (and so do the core's national rules)."""
+    from samverkan.plugin import national
+    from samverkan.plugin.datapack import load_pack
+    from samverkan.plugin.quotes import quote_problems
+    from samverkan.plugin.schema import SchemaError
+
+    try:
+        pack = load_pack(plugin_package(key))
+    except SchemaError as exc:
+        raise Skipped(f"{key} is not a plugin of rule data ({exc})") from None
+    problems = quote_problems(pack) + quote_problems(national.pack())
+    _require(not problems, "quotes not found in their documents:\n  " + "\n  ".join(problems))
+
+
 #: the contract, in the order it is checked
 CHECKS: tuple[Callable[[Registry, str, Path], None], ...] = (
-    loads, identity, hooks, sources, forms, demo, python, imports, scenarios)
+    loads, identity, hooks, sources, forms, demo, python, imports, scenarios, quotes)

@@ -22,6 +22,7 @@ PACKAGE = "samverkan_linkoping"
 COST_SPLIT_GATE = "linkoping.iop.cost_split"
 LEGAL_ASSESSMENT = "legal_assessment"
 PROJECT_COST = "project_cost"
+EXTERNAL_FUNDING = "external_funding"
 CONCLUSIONS = ("compatible", "not_compatible")
 
 

@@ -105,6 +105,10 @@ def _project(services: WorkSession, demo: dict[str, Any], entry: dict[str, Any],
     for cost in entry["costs"]:
         services.add_record(c.id, data.PROJECT_COST, {
             "year": str(cost["year"]), "item": cost.get("item", ""), "amount": str(cost["amount"])})
+    # money from an external funder (ESF): the project's, not the board's cost
+    for funding in entry.get("funding", ()):
+        services.add_record(c.id, data.EXTERNAL_FUNDING, {
+            "year": str(funding["year"]), "funder": funding["funder"], "amount": str(funding["amount"])})
     decided_on = entry["start"] - dt.timedelta(days=1)
     services.decide(c.id, "start", demo["decision"]["project_motivation"],
                     demo["decision"]["project_considerations"], decided_on=decided_on, confirm=True)

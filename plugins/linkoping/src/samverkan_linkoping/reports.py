@@ -4,7 +4,9 @@ Modelled on the tables of seed 003 ("Översikt IOP inom arbetsmarknadsnämnden" 
 "Övriga samverkansprojekt"): per IOP the organisations, participants, target group,
 referral, value per year, the board's cost per year and the activity, plus the computed
 partners' share and the board's share in percent against the "about half" benchmark;
-then the other projects with the board's cost per year. Everything is read through the
+then the other projects with the board's cost per year and, apart from it, the money a
+project has from an external funder (Drivbänk's ESF money: the project's funding, not the
+board's cost). Everything is read through the
 :class:`~samverkan.domain.reading.ReadSession` the report is given.
 """
 
@@ -96,19 +98,23 @@ def _iop_table(services: ReadSession) -> ReportTable:
     )
 
 
-def _costs(detail: dict[str, Any], problems: list[str]) -> dict[str, dict[str, int]]:
-    """The board's project costs as {item: {year: amount}} (items in the order entered)."""
+def _costs(detail: dict[str, Any], problems: list[str], kind: str = data.PROJECT_COST,
+           item_field: str = "item") -> dict[str, dict[str, int]]:
+    """The amounts of the project's records of ``kind`` as {item: {year: amount}} (items in
+    the order entered): the board's costs, or with ``kind`` external_funding and
+    ``item_field`` "funder" the money from external funders."""
     costs: dict[str, dict[str, int]] = {}
     for r in detail["records"]:
-        if r.kind != data.PROJECT_COST:
+        if r.kind != kind:
             continue
-        year, item = str(r.data.get("year") or "").strip(), r.data.get("item") or ""
+        year, item = str(r.data.get("year") or "").strip(), r.data.get(item_field) or ""
         try:
             if not (len(year) == 4 and year.isdigit()):
                 raise ValidationError(f"year: not a year (ÅÅÅÅ): {year!r}", "year")
             amount = parse_kronor(r.data.get("amount"), "amount")
         except ValidationError as exc:
-            problems.append(f"{detail['collaboration'].title}: kostnadsposten kunde inte läsas ({exc}); den är utelämnad.")
+            what = "kostnadsposten" if kind == data.PROJECT_COST else "den externa finansieringen"
+            problems.append(f"{detail['collaboration'].title}: {what} kunde inte läsas ({exc}); den är utelämnad.")
             continue
         per_year = costs.setdefault(item, {})
         per_year[year] = per_year.get(year, 0) + amount
@@ -128,28 +134,34 @@ def _projects_table(services: ReadSession) -> ReportTable:
     found, problems = [], []
     for form in PROJECT_FORMS:
         for d in _current(services, form):
-            found.append((d, _costs(d, problems)))
-    found.sort(key=lambda pair: pair[0]["collaboration"].id)
-    years = sorted({y for _, costs in found for per_year in costs.values() for y in per_year})
+            found.append((d, _costs(d, problems), _costs(d, problems, data.EXTERNAL_FUNDING, "funder")))
+    found.sort(key=lambda entry: entry[0]["collaboration"].id)
+    years = sorted({y for _, costs, funding in found for amounts in (costs, funding)
+                    for per_year in amounts.values() for y in per_year})
     rows, totals = [], {f"cost_{y}": 0 for y in years}
-    for d, costs in found:
+    for d, costs, funding in found:
         c, agreement = d["collaboration"], d["agreement"]
         row = {"id": c.id, "title": c.title, "organisations": _org_names(d), "participants": c.participants,
-               "board_cost": _cost_text(costs, years),
+               "board_cost": _cost_text(costs, years), "external_funding": _cost_text(funding, years),
                "until": _month((agreement and agreement.end) or c.end), "activity": c.activity}
         for y in years:
             amount = sum(per_year.get(y, 0) for per_year in costs.values())
             row[f"cost_{y}"] = amount
             totals[f"cost_{y}"] += amount
         rows.append(row)
-    heading = "ANs kostnad" + (f" {years[0]}" if years else "") + (f" ({', '.join(years[1:])})" if years[1:] else "")
+    when = (f" {years[0]}" if years else "") + (f" ({', '.join(years[1:])})" if years[1:] else "")
+    notes = list(problems)
+    if any(funding for _, _, funding in found):
+        notes.insert(0, "Extern finansiering (till exempel ESF) är pengar projektet får från en extern "
+                        "finansiär; den ingår inte i nämndens kostnad.")
     return ReportTable(
         title="Övriga samverkansprojekt",
         columns=[("title", "Projekt"), ("organisations", "Samverkanspart"), ("participants", "Antal deltagare"),
-                 ("board_cost", heading), *((f"cost_{y}", f"ANs kostnad {y} (kr)") for y in years),
+                 ("board_cost", "ANs kostnad" + when), *((f"cost_{y}", f"ANs kostnad {y} (kr)") for y in years),
+                 ("external_funding", "Extern finansiering" + when),
                  ("until", "Till och med"), ("activity", "Aktivitet")],
         rows=rows, totals={"title": "Totalt", **totals} if rows and years else {},
-        notes=problems,
+        notes=notes,
     )
 
 

@@ -1,9 +1,10 @@
-"""SROI (social return on investment): the evaluation stored with each yearly follow-up.
+"""SROI (social return on investment): the evaluation an IOP's follow-up may store.
 
 Seed 003 (Bakgrund, stycke 4): a measuring tool "enligt principen för SROI" was built in
-autumn 2019, to be piloted in spring 2020 and then used in the board's systematic
-evaluation of its collaborations. The computation follows the SROI Guide (Cabinet
-Office 2012 / Social Value UK):
+autumn 2019, to be tested in spring 2020; the aim was to implement it in the board's
+systematic evaluation of its collaborations. The plugin offers it as guidance (an
+evaluation form, no schedule and no obligation). The computation follows the SROI Guide
+(Cabinet Office 2012 / Social Value UK):
 
 1. gross value of an outcome = quantity × financial proxy (kronor per unit);
 2. impact = gross × (1 − deadweight) × (1 − displacement) × (1 − attribution);

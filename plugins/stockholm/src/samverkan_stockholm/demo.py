@@ -3,7 +3,7 @@
 Everything goes through the services (register, answer, record, decide, agree, advance,
 follow up, end), so the audit log, the outbox and the follow-up dates are real. Every
 organisation and collaboration is marked ``is_example`` and named "(exempel)". Dates are
-relative to ``services.today`` so that some yearly follow-ups are always overdue.
+relative to ``services.today`` so that some yearly IOP follow-ups are always overdue.
 """
 
 from __future__ import annotations
@@ -104,6 +104,10 @@ class _Demo:
         self.s.add_record(cid, "prestudy", {
             "need": need, "design": design, "shared_goals": goals, "date": on.isoformat()})
 
+    def follow_up_plan(self, cid: int, how: str) -> None:
+        """Record how an informal collaboration is to be followed up (AMF 2024 s. 7)."""
+        self.s.add_record(cid, "follow_up_plan", {"how": how, "by": MANAGER})
+
     def decide(self, cid: int, on: dt.date, motivation: str, considerations: str,
                policy_link: str = "Arbetsmarknadsnämndens verksamhetsplan (exempel)") -> None:
         """Decide to start, with considerations and policy link, confirming advisories."""
@@ -141,6 +145,7 @@ def load(services: WorkSession) -> None:
                        initiator="municipality", target_group="Arbetssökande vuxna",
                        purpose="Organisationer presenterar sina aktiviteter på förvaltningens mässa.")
     d.answer_all(cid)
+    d.follow_up_plan(cid, "Utvärdering med de deltagande organisationerna efter mässan.")
     d.decide(cid, d.months_ago(3), "Mässan ingår i uppdraget att bredda samverkan med ideell sektor.",
              "Alla organisationer i området bjuds in på samma villkor; ingen ersättning utgår.")
     services.advance(cid, "active", confirm=True)
@@ -149,6 +154,7 @@ def load(services: WorkSession) -> None:
                        initiator="municipality", target_group="Ungdomar 16–19 år",
                        purpose="Samråd om hur föreningar kan ta emot feriejobbare.")
     d.answer_all(cid, {"stockholm.basic.minors": ("met", "Ledarna har utdrag ur belastningsregistret.")})
+    d.follow_up_plan(cid, "Avstämning med föreningarna efter sommarens feriejobb.")
     d.decide(cid, d.months_ago(10), "Feriejobb för unga ingår i nämndens uppdrag.",
              "Samrådet är öppet för alla föreningar i stadsdelen; ingen ersättning.")
     services.advance(cid, "active", confirm=True)
@@ -216,6 +222,10 @@ def load(services: WorkSession) -> None:
             "50 matchningar per år.", 400_000, 350_000, "Föreningen Mentorskap i Stockholm (exempel)")
     services.advance(cid, "active", confirm=True)
     services.record_follow_up(cid, "Årlig uppföljning: 44 matchningar.", done_on=d.months_ago(15))
+    services.add_record(cid, "ending_assessment", {
+        "assessment": "Årsredovisningen visar att organisationen inte längre kan uppvisa god ekonomisk ordning.",
+        "dialogue": "Möte med föreningens styrelse och beredningsgruppen.",
+        "date": d.months_ago(2).isoformat()})
     services.end(cid, "Organisationen kan inte längre uppvisa god ekonomisk ordning.",
                  kind="terminated", ended_on=d.months_ago(1), procurement_unit_involved=True)
 
@@ -238,7 +248,7 @@ def load(services: WorkSession) -> None:
     d.decide(cid, d.today - dt.timedelta(days=14), "Projektet stödjer nämndens budgetuppdrag.",
              "Beredningsgruppen rådfrågades före ansökan; stiftelsen valdes för sin erfarenhet av målgruppen.")
 
-    # -- civil society as employer: active, overdue follow-up -------------------------
+    # -- civil society as employer: active, no follow-up schedule ---------------------
     cid = d.initiative("Stockholmsjobb i idrottsföreningen", "employer", [framat],
                        target_group="Stockholmsjobbare", purpose="Föreningen tar emot två stockholmsjobbare.")
     d.answer_all(cid)
@@ -247,4 +257,5 @@ def load(services: WorkSession) -> None:
     d.agree(cid, d.months_ago(15), d.months_ago(14), add_months(d.today, 10),
             "Två stockholmsjobbare per år; båda vidare till arbete eller studier.", 0, 120_000,
             "Idrottsföreningen Framåt (exempel)")
-    services.advance(cid, "active", confirm=True)  # never followed up: overdue
+    # evaluated regularly, with no interval set (AMF 2024 s. 10): never overdue
+    services.advance(cid, "active", confirm=True)

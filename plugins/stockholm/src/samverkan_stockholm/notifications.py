@@ -83,7 +83,7 @@ def for_event(event: str, ctx: GateContext) -> list[Notification]:
             f"Koppling till budgetuppdrag/verksamhetsplan: {d.policy_link or '-'}",
         ]
     if kind == "start" and ctx.agreement is not None:
-        lines.append(f"Avtalsperiod: {ctx.agreement.start} – {ctx.agreement.end}")
+        lines.append(f"Avtalsperiod: {ctx.agreement.start} – {ctx.agreement.end or 'tills vidare'}")
     if kind == "end" and ctx.termination is not None:
         t = ctx.termination
         how = "löpte ut" if t.kind == "expired" else "avbröts"

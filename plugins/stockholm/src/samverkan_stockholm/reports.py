@@ -1,8 +1,9 @@
 """Stockholm's reports, built through the services (never SQL); declared with their
 titles and sources in ``data/python.toml``.
 
-- ``overdue-follow-ups``: active collaborations whose yearly follow-up is past due
-  (AMN 2019: yearly follow-up of every agreement; AMF 2024 s. 10).
+- ``overdue-follow-ups``: active collaborations whose scheduled follow-up is past due:
+  a signed IOP agreement is followed up yearly (AMN 2019); other collaborations are
+  evaluated regularly with no interval set (AMF 2024 s. 10), so they have no due date.
 - ``iop-follow-ups``: every IOP with its goals and follow-ups, the auditor's question
   "show me the follow-up of every IOP" (Dnr KS 2021/826, audit report 3/2021).
 """
@@ -58,8 +59,9 @@ def overdue_follow_ups(services: ReadSession) -> ReportTable:
                  ("organisations", "Organisation(er)"), ("due", "Uppföljning senast"),
                  ("days_overdue", "Dagar sen")],
         rows=rows, totals={"count": len(rows)},
-        notes=[f"Uppföljning minst årligen mot avtalets mätbara mål "
-               f"({load_pack('samverkan_stockholm').follow_up_policy('iop').source})."],
+        notes=[f"Ett ingånget IOP-avtal följs upp årligen "
+               f"({load_pack('samverkan_stockholm').follow_up_policy('iop').source}); "
+               f"övrig samverkan utvärderas regelbundet utan fast intervall och har inget förfallodatum."],
     )
 
 

@@ -268,7 +268,12 @@ class RuleScreen(BaseModal[None]):
             return out
         out.append(side.text)
         out.append("\n")
-        out.append_text(facts([(_("Värde"), value_text(side.value)), (_("Källa"), side.source)], width=8))
+        rows = [(_("Värde"), value_text(side.value))]
+        if side.level:
+            rows.append((_("Nivå"), labels.level(side.level)))
+        rows.append((_("Källa"), side.source))
+        rows += [(_("Citat"), f"»{quote}«") for quote in side.quotes]
+        out.append_text(facts(rows, width=8))
         return out
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
+from samverkan_tui import labels
 from samverkan_tui.i18n import N_, _
 from samverkan_tui.screens.base import BaseModal
 
@@ -25,8 +26,9 @@ def finding_text(f) -> Text:
         text.append(_("RÅD"), style="bold yellow")
     text.append(f" {f.rule_id}\n", style="bold")
     text.append(f.message)
-    text.append("\n" + _("Källa") + ": ", style="dim")
-    text.append(str(f.source), style="dim italic")
+    for label, value in labels.source_lines(f.source):
+        text.append(f"\n{label}: ", style="dim")
+        text.append(value, style="dim italic")
     return text
 
 

@@ -27,9 +27,11 @@ def collab_answer(app: AppContext, collab_id: int, check_id: str, answer: str, n
 @click.argument("collab_id", type=int)
 @pass_app
 def collab_checklist(app: AppContext, collab_id: int) -> None:
-    """Show the checklist with its answers and sources."""
-    rows = [[i.id, a.answer if a else "", i.text, str(i.source)] for i, a in app.services.checklist(collab_id)]
-    click.echo(text_table(["check", "answer", "text", "source"], rows))
+    """Show the checklist with its answers, each item's obligation level (a requirement
+    blocks, a recommendation advises, guidance only helps), source and quote."""
+    rows = [[i.id, a.answer if a else "", i.source.level, i.text, str(i.source), i.source.quote]
+            for i, a in app.services.checklist(collab_id)]
+    click.echo(text_table(["check", "answer", "level", "text", "source", "quote"], rows))
 
 
 @collab_group.command("record")

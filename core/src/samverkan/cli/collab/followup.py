@@ -55,8 +55,9 @@ displacement;attribution;drop_off;duration — the duration in years, empty for 
               help="The evaluation's rows from a CSV file with a header line (see below).")
 @click.option("--evaluation", default="", help="Evaluation data as JSON (for scripts; fractions, not percent).")
 @click.option("--participant", "participants", multiple=True,
-              help="PARTY=WHO (repeatable): who took part for a party ('kommunen' or an organisation); "
-                   "the follow-up is joint when every party took part.")
+              help="PARTY=WHO AND WHAT (repeatable): a party's part in the follow-up ('kommunen' or an "
+                   "organisation): who took part and what it contributed; the follow-up is joint when "
+                   "every party did.")
 @pass_app
 def collab_follow_up(app: AppContext, collab_id: int, summary: str, done_on: str | None, goals_met: str,
                      figures: tuple[str, ...], outcomes: tuple[str, ...], outcomes_csv: Path | None,

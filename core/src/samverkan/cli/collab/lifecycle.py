@@ -58,16 +58,19 @@ def collab_advance(app: AppContext, collab_id: int, to_stage: str, confirm: bool
 @click.option("--date", "decided_on", default=None)
 @click.option("--meeting-date", default=None, help="Board decisions: the meeting date.")
 @click.option("--paragraph", "minute_paragraph", default="", help="Board decisions: the minute paragraph.")
+@click.option("--by", "authority", type=click.Choice(["manager", "board"]), default=None,
+              help="Who decided, where the delegation order allows either (default: the board "
+                   "when a meeting date is given, else the manager).")
 @click.option("--confirm", is_flag=True)
 @pass_app
 def collab_decide(app: AppContext, collab_id: int, outcome: str, motivation: str, considerations: str,
                   policy_link: str, decided_on: str | None, meeting_date: str | None,
-                  minute_paragraph: str, confirm: bool) -> None:
+                  minute_paragraph: str, authority: str | None, confirm: bool) -> None:
     """Record the decision (as the acting user) and move to decided or declined."""
     c, findings = app.services.decide(
         collab_id, outcome, motivation, considerations, policy_link=policy_link,
         decided_on=decided_on, meeting_date=meeting_date, minute_paragraph=minute_paragraph,
-        confirm=confirm)
+        authority=authority or "", confirm=confirm)
     click.echo(f"collaboration {c.id} is now {c.stage}")
     print_findings(findings)
 
@@ -76,7 +79,7 @@ def collab_decide(app: AppContext, collab_id: int, outcome: str, motivation: str
 @click.argument("collab_id", type=int)
 @click.option("--signed", "signed_on", required=True)
 @click.option("--start", required=True)
-@click.option("--end", required=True)
+@click.option("--end", default=None, help="The last day, if the agreement sets one.")
 @click.option("--goals", default="", help="Measurable goals set in the agreement.")
 @click.option("--section", "sections", multiple=True, help="KEY=TEXT (repeatable).")
 @pass_app

@@ -80,7 +80,9 @@ class CollaborationScreen(ContributionLines, BaseScreen):
             with TabPane(_("Checklista"), id="checklist"):
                 table = DataTable(id="checks", cursor_type="row", zebra_stripes=True)
                 table.add_column(_("Svar"), key="answer", width=13)
-                table.add_column(_("Kontrollpunkt"), key="text", width=60)
+                # the obligation in the source's own verb: ska blocks, bör advises, kan helps
+                table.add_column(_("Nivå"), key="level", width=5)
+                table.add_column(_("Kontrollpunkt"), key="text", width=54)
                 yield table
             with TabPane(_("Beslut"), id="decision"):
                 with VerticalScroll():

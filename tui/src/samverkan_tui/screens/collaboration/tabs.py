@@ -253,7 +253,8 @@ def fill_checklist(table: DataTable, d: dict[str, Any]) -> None:
         text = Text(item.text)
         if a and a.note:
             text.append(f" – {a.note}", style="italic")
-        table.add_row(cell(labels.answer(a.answer if a else None)), text, key=item.id)
+        table.add_row(cell(labels.answer(a.answer if a else None)), cell(labels.verb(item.source.level)),
+                      text, key=item.id)
     if table.row_count:
         table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 

@@ -23,7 +23,7 @@ from samverkan.domain.rules import (
     RuleText,
     load_toml,
 )
-from samverkan.plugin.national import checks_from_data
+from samverkan.plugin.national import adopted_checks, checks_from_data
 
 
 @cache
@@ -61,8 +61,13 @@ def register_forms(register: Callable[[FormOffer], None]) -> None:
 
 @hookimpl
 def register_checks(register: Callable[[Any], None]) -> None:
-    """Testby's own checklist items (the national ones come from the core)."""
+    """Testby's own checklist items, and the democracy conditions it adopts (the
+    national laws' checks come from the core)."""
     for item in checks_from_data(_data()["checks"], _docs()):
+        register(item)
+    adoption = _docs()["riktlinjer"].source("avsnitt 1.2", "Testby samverkar bara med organisationer som uppfyller "
+                                            "demokrativillkoren.", "requirement")
+    for item in adopted_checks("democracy", adoption, None):
         register(item)
 
 
