@@ -45,6 +45,7 @@ from stdnum import luhn
 
 ACTOR, ORIGIN = "bench", "bench"
 KINDS = ("organisation", "initiative", "answer", "decide")
+PLAN = "Avstämning med föreningen varje kvartal."
 RATIO_TARGET = 0.50
 HOLD_TARGET_MS = 5.0
 GENESIS = "0" * 64
@@ -124,6 +125,8 @@ def bench_services(path: Path, n: int, profile: str | None,
     s.advance(counted.id, "preparation")
     for item in checks[1:]:
         s.answer_check(counted.id, item.id, "met", note)
+    # Stockholm: how an informal collaboration is followed up is decided with it (s. 7)
+    s.add_record(counted.id, "follow_up_plan", {"how": PLAN})
     counts["decide"] = statements(s, lambda: s.decide(counted.id, "start", "Samverkan möter ett behov.",
                                                      "Alternativ prövade."))
     collab_ids: list[int] = []
@@ -144,6 +147,7 @@ def bench_services(path: Path, n: int, profile: str | None,
                 s.advance(cid, "preparation")
                 for item in checks[1:]:
                     s.answer_check(cid, item.id, "met", note)
+                s.add_record(cid, "follow_up_plan", {"how": PLAN})
     print(f"  (prepared {n} collaborations for decide in {time.perf_counter() - t0:.1f} s, untimed)",
           file=sys.stderr)
 

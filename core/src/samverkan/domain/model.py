@@ -604,3 +604,5 @@ class Event:
     after: dict[str, Any] | None
     prev_hash: str
     hash: str
+    #: the digests of the records the event wrote, by table (see store.coverage)
+    rows: dict[str, Any] | None = None

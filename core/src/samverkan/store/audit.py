@@ -24,23 +24,34 @@ def canonical(value: Any) -> str:
 
 
 def event_hash(row: Mapping[str, Any]) -> str:
-    """The hash of an event row's content, chained through its ``prev_hash``."""
-    payload = canonical([
-        row["id"], row["at"], row["actor"], row["origin"], row["action"], row["entity"],
-        row["entity_id"], row["before"], row["after"], row["prev_hash"],
-    ])
+    """The hash of an event row's content, chained through its ``prev_hash``.
+
+    The digests of the records the event wrote (``rows``, see
+    :mod:`samverkan.store.coverage`) are part of it where the event has them; an event
+    without (older ones, refusals) hashes as it always did.
+    """
+    fields = [row["id"], row["at"], row["actor"], row["origin"], row["action"], row["entity"],
+              row["entity_id"], row["before"], row["after"], row["prev_hash"]]
+    if row.get("rows") is not None:
+        fields.append(row["rows"])
+    payload = canonical(fields)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The result of verifying the chain."""
+    """The result of verifying the chain (and, from the store, the records it covers).
+
+    :param records: the records that are not what the chain says the services wrote
+        (:class:`samverkan.store.coverage.Discrepancy`), each naming table, key and column.
+    """
 
     ok: bool
     count: int
     head: str
     broken_at: int | None = None
     problem: str = ""
+    records: tuple[Any, ...] = ()
 
 
 def verify(rows: Iterable[Mapping[str, Any]], expect: tuple[int, str] | None = None) -> ChainReport:

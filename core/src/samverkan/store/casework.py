@@ -41,6 +41,7 @@ class CaseworkRows:
             before = found[0] if found else None
         answer.answered_at = sql.now()
         upsert(self.conn, "check_answers", row_of(answer), pk=("collaboration_id", "check_id"))
+        self.touch("check_answers", answer.collaboration_id, answer.check_id)
         self.audit("check.answer", "collaboration", answer.collaboration_id,
                    row_of(before) if before else None, row_of(answer))
         return answer
@@ -55,7 +56,7 @@ class CaseworkRows:
         self._require_tx()
         row = row_of(decision)
         row["recorded_at"] = sql.now()
-        insert(self.conn, "decisions", row)
+        self.touch("decisions", insert(self.conn, "decisions", row))
         self.audit("decision.record", "collaboration", decision.collaboration_id, None, row_of(decision))
         return decision
 
@@ -76,6 +77,7 @@ class CaseworkRows:
         row = row_of(agreement)
         row["recorded_at"] = sql.now()
         upsert(self.conn, "agreements", row, pk=("collaboration_id",))
+        self.touch("agreements", agreement.collaboration_id)
         self.audit("agreement.record", "collaboration", agreement.collaboration_id,
                    row_of(before) if before else None, row_of(agreement))
         return agreement
@@ -92,8 +94,11 @@ class CaseworkRows:
         if before is None:
             before = self.contributions(collab_id)
         self.conn.execute("DELETE FROM contributions WHERE collaboration_id = ?", [collab_id])
+        for old in before:
+            self.touch("contributions", old.id)
         for c in items:
             c.id = insert(self.conn, "contributions", row_of(c, skip=("id",)))
+            self.touch("contributions", c.id)
         self.audit("contributions.replace", "collaboration", collab_id,
                    {"items": [row_of(c) for c in before]}, {"items": [row_of(c) for c in items]})
 
@@ -101,6 +106,7 @@ class CaseworkRows:
         """Add one contribution line (audited)."""
         self._require_tx()
         c.id = insert(self.conn, "contributions", row_of(c, skip=("id",)))
+        self.touch("contributions", c.id)
         self.audit("contribution.add", "collaboration", c.collaboration_id, None, row_of(c))
         return c
 
@@ -114,6 +120,7 @@ class CaseworkRows:
         if cur.rowcount == 0:
             raise NotFound(msg("no contribution {id} on collaboration {collab}",
                                id=before.id, collab=before.collaboration_id))
+        self.touch("contributions", before.id)
         self.audit("contribution.update", "collaboration", before.collaboration_id, row_of(before), row_of(after))
         return after
 
@@ -125,6 +132,7 @@ class CaseworkRows:
         if cur.rowcount == 0:
             raise NotFound(msg("no contribution {id} on collaboration {collab}",
                                id=before.id, collab=before.collaboration_id))
+        self.touch("contributions", before.id)
         self.audit("contribution.remove", "collaboration", before.collaboration_id, row_of(before), None)
 
     def contributions(self, collab_id: int) -> list[Contribution]:
@@ -137,7 +145,7 @@ class CaseworkRows:
         self._require_tx()
         row = row_of(follow_up)
         row["recorded_at"] = sql.now()
-        insert(self.conn, "follow_ups", row)
+        self.touch("follow_ups", insert(self.conn, "follow_ups", row))
         self.audit("follow_up.record", "collaboration", follow_up.collaboration_id, None, row_of(follow_up))
         return follow_up
 
@@ -152,6 +160,7 @@ class CaseworkRows:
         row = row_of(t)
         row["recorded_at"] = sql.now()
         upsert(self.conn, "terminations", row, pk=("collaboration_id",))
+        self.touch("terminations", t.collaboration_id)
         self.audit("termination.record", "collaboration", t.collaboration_id, None, row_of(t))
         return t
 
@@ -165,7 +174,7 @@ class CaseworkRows:
         """Store a declaration of conflict of interest."""
         self._require_tx()
         c.declared_at = sql.now()
-        insert(self.conn, "conflicts", row_of(c))
+        self.touch("conflicts", insert(self.conn, "conflicts", row_of(c)))
         entity, eid = ("collaboration", c.collaboration_id) if c.collaboration_id else ("organisation", c.organisation_id)
         self.audit("conflict.declare", entity, eid, None, row_of(c))
         return c
@@ -199,6 +208,7 @@ class CaseworkRows:
         row = row_of(doc, skip=("id",))
         row["sha256"] = row["sha256"] or None  # a reference has no file (and no blob to point to)
         doc.id = insert(self.conn, "documents", row)
+        self.touch("documents", doc.id)
         self.audit("document.attach", "collaboration", doc.collaboration_id, None, {**row, "id": doc.id})
         return doc
 
@@ -248,6 +258,7 @@ class CaseworkRows:
         self._require_tx()
         record.recorded_at = sql.now()
         record.id = insert(self.conn, "records", row_of(record, skip=("id",)))
+        self.touch("records", record.id)
         self.audit(f"record.{record.kind}", "collaboration", record.collaboration_id, None, row_of(record))
         return record
 

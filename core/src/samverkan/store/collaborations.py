@@ -72,6 +72,9 @@ class CollaborationRows:
         self.conn.executemany(
             "INSERT INTO collaboration_organisations (collaboration_id, organisation_id) VALUES (?, ?)",
             [(collab.id, o.id) for o in orgs])
+        self.touch("collaborations", collab.id)
+        for o in orgs:
+            self.touch("collaboration_organisations", collab.id, o.id)
         self.audit("collaboration.create", "collaboration", collab.id, None, row_of(collab))
         return collab
 
@@ -161,6 +164,7 @@ class CollaborationRows:
             f"UPDATE [{table}] SET {assignments}, version = version + 1 WHERE id = ? AND version = ?",
             [*values.values(), row_id, expected_version],
         )
+        self.touch(table, row_id)
         if cur.rowcount == 0:
             current = self.conn.execute(f"SELECT version FROM [{table}] WHERE id = ?", [row_id]).fetchone()
             what = _ENTITIES.get(table, table[:-1])

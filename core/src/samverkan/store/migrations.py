@@ -228,10 +228,35 @@ def m010_overview_indexes(db: Database) -> None:
     collaborations.create_index(["created_at"])
 
 
+def m011_records_covered_by_the_chain(db: Database) -> None:
+    """Every event records the digests of the rows it wrote (``events.rows``), so the
+    chain proves the records too (:mod:`samverkan.store.coverage`). A database that
+    already holds records brings them under the scheme with its history: baseline events
+    (``audit.baseline``) append the digest of every existing covered row to the chain."""
+    from samverkan.store import audit, coverage, sql
+
+    db["events"].add_column("rows", str)
+    conn = db.conn
+    head = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    last_id, prev = (head[0], head[1]) if head else (0, audit.GENESIS)
+    at = None
+    for part in coverage.baseline(conn):
+        at = at or sql.now()  # one moment for every baseline event (none for an empty database)
+        last_id += 1
+        row = {"id": last_id, "at": at, "actor": "samverkan", "origin": "migration",
+               "action": "audit.baseline", "entity": "database", "entity_id": "", "before": None,
+               "after": None, "prev_hash": prev, "rows": audit.canonical(part)}
+        row["hash"] = prev = audit.event_hash(row)
+        conn.execute("INSERT INTO events (id, at, actor, origin, action, entity, entity_id, before, after,"
+                      " prev_hash, rows, hash) VALUES (:id, :at, :actor, :origin, :action, :entity,"
+                      " :entity_id, :before, :after, :prev_hash, :rows, :hash)", row)
+
+
 #: Every migration, in the order it is applied.
 STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
          m005_search_follows_searched_columns, m006_casework_facts, m007_case_documents,
-         m008_delivery_and_reminders, m009_form_guide_answers, m010_overview_indexes)
+         m008_delivery_and_reminders, m009_form_guide_answers, m010_overview_indexes,
+         m011_records_covered_by_the_chain)
 
 
 @cache

@@ -46,6 +46,7 @@ class OrganisationRows:
                     orgnr=org.orgnr, name=existing.name, id=existing.id),
                 "orgnr",
             ) from None
+        self.touch("organisations", org.id)
         self.audit("organisation.create", "organisation", org.id, None, {**audited, "id": org.id})
         return org
 

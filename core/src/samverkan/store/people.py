@@ -60,6 +60,7 @@ class PeopleRows:
                "created_at": (before or {}).get("created_at") or sql.now(),
                "created_by": (before or {}).get("created_by") or actor}
         upsert(self.conn, "users", row, pk=("name",))
+        self.touch("users", row["name"])
         self.audit("user.update" if before else "user.create", "user", name,
                    {**before, "roles": list(before["roles"])} if before else None, row)
 
@@ -70,6 +71,7 @@ class PeopleRows:
         if before is None:
             raise NotFound(msg("no user {name!r}", name=name))
         self.conn.execute("DELETE FROM users WHERE name = ?", [name])
+        self.touch("users", name)
         self.audit("user.remove", "user", name, {**before, "roles": list(before["roles"])}, None)
 
     # -- outbox -----------------------------------------------------------------

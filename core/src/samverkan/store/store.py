@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 from samverkan.domain.errors import StoreError, ValidationError
 from samverkan.i18n import msg
-from samverkan.store import audit, sql
+from samverkan.store import audit, coverage, sql
 from samverkan.store.casework import CaseworkRows
 from samverkan.store.collaborations import COLLAB_SORTS, CollaborationRows, fts_query
 from samverkan.store.connection import (
@@ -73,6 +73,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         self._actor: str | None = None
         self._origin = ""
         self._head: tuple[int, str] | None = None  # the chain's head, within a transaction
+        #: covered rows written since the last event, by table (their keys, in order)
+        self._touched: dict[str, list[tuple[Any, ...]]] = {}
+        self._covered: dict[str, tuple[tuple[str, ...], str]] = {}  # columns and SELECT per table
         #: why the file is known to be damaged (None: no damage known); set once, never
         #: cleared — a damaged file is restored, not repaired in place
         self.damage: str | None = None
@@ -200,8 +203,11 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
             self._begin()
             locked_at = time.perf_counter()
             self._actor, self._origin, self._head = actor, origin, None
+            self._touched = {}
             try:
                 yield self
+                if self._touched:  # rows written after the transaction's last event
+                    self.audit("records.write", "database", "", None, None)
             except BaseException as exc:
                 self._rollback()
                 found = self._refusal(exc) if isinstance(exc, (sqlite3.Error, OverflowError)) else None
@@ -214,6 +220,7 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
                     self._log_hold(time.perf_counter() - locked_at)
             finally:
                 self._actor, self._origin, self._head = None, "", None
+                self._touched = {}
 
     def _log_hold(self, seconds: float) -> None:
         try:
@@ -284,11 +291,22 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
             "before": audit.canonical(before) if before is not None else None,
             "after": audit.canonical(after) if after is not None else None,
             "prev_hash": self._head[1],
+            # what the write left in every covered row it touched, as digests
+            "rows": (audit.canonical(coverage.digests(self.conn, self._touched, self._covered))
+                     if self._touched else None),
         }
+        self._touched = {}
         row["hash"] = audit.event_hash(row)
         insert(self.conn, "events", row)
         self._head = (row["id"], row["hash"])
         return row["id"]
+
+    def touch(self, table: str, *key: Any) -> None:
+        """Note that the current transaction wrote (or deleted) row ``key`` of a covered
+        ``table``: the next event records what the row holds then."""
+        keys = self._touched.setdefault(table, [])
+        if key not in keys:
+            keys.append(key)
 
     def audit_refusal(self, actor: str, origin: str, action: str, entity: str, entity_id: Any,
                       detail: dict[str, Any]) -> None:
@@ -321,10 +339,10 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
     # -- verification and maintenance -------------------------------------------
 
     def verify_chain(self, expect: tuple[int, str] | None = None) -> audit.ChainReport:
-        """Verify the whole audit chain (see :func:`samverkan.store.audit.verify`)."""
-        cur = self.conn.execute("SELECT * FROM events ORDER BY id")
-        cols = [d[0] for d in cur.description]
-        return audit.verify((dict(zip(cols, r, strict=True)) for r in cur), expect)
+        """Verify the whole audit chain (see :func:`samverkan.store.audit.verify`) and
+        the records it covers (:mod:`samverkan.store.coverage`), in one read snapshot:
+        writers are not held up, and the report is of one moment."""
+        return verify_from(self.conn, expect)
 
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when the file is sound)."""
@@ -487,6 +505,30 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
                            isolation_level=None)
 
 
+def verify_from(conn: sqlite3.Connection, expect: tuple[int, str] | None = None) -> audit.ChainReport:
+    """The chain and the covered records of ``conn``, verified in one read transaction."""
+    import dataclasses
+
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        cur = conn.execute("SELECT * FROM events ORDER BY id")
+        cols = [d[0] for d in cur.description]
+        report = audit.verify((dict(zip(cols, r, strict=True)) for r in cur), expect)
+        if not report.ok:
+            return report
+        want = coverage.expected(conn.execute("SELECT rows FROM events WHERE rows IS NOT NULL ORDER BY id"))
+        found = tuple(coverage.compare(conn, want))
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    if not found:
+        return report
+    shown = "; ".join(str(d) for d in found[:5]) + (f" (and {len(found) - 5} more)" if len(found) > 5 else "")
+    return dataclasses.replace(report, ok=False, records=found, problem=f"records differ from the audit log: {shown}")
+
+
 def read_backup_from(conn: sqlite3.Connection) -> dict[str, Any]:
     """What a manifest records, read from the connection in one read transaction:
     ``integrity`` (quick_check), ``events``, ``head``, ``chain_ok``, ``municipality``."""
@@ -496,9 +538,7 @@ def read_backup_from(conn: sqlite3.Connection) -> dict[str, Any]:
         if integrity != "ok":
             return {"integrity": integrity, "events": None, "head": None, "chain_ok": False,
                     "municipality": None}
-        cur = conn.execute("SELECT * FROM events ORDER BY id")
-        cols = [d[0] for d in cur.description]
-        report = audit.verify(dict(zip(cols, r, strict=True)) for r in cur)
+        report = verify_from(conn)
         row = conn.execute("SELECT value FROM meta WHERE key = 'municipality'").fetchone()
     finally:
         conn.execute("COMMIT")
