@@ -51,7 +51,9 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("admin", "user", "add"): ["zed", "--role", "officer", "--key", "{key}", "--keys-file", "{tmp}/ak"],
     ("admin", "user", "list"): ["--json"],
     ("admin", "user", "remove"): ["eva", "--keys-file", "{tmp}/ak"],
+    ("audit", "key", "new"): ["{tmp}/stranger-audit.key"],
     ("audit", "log"): ["--limit", "5"],
+    ("audit", "publish"): ["--to", "revisorer@example.org"],
     ("audit", "verify"): ["--manifest", "{manifest}"],
     ("backup",): ["{tmp}/stranger-backup.db"],
     ("collab", "add"): ["Läxhjälp", "--form", "informal", "--org", "1"],
@@ -172,6 +174,7 @@ def test_every_command_refuses_someone_without_an_account_before_printing(office
     assert not Path(office["tmp"], "stranger-backup.db").exists()
     assert not Path(office["tmp"], "stranger-orgs.csv").exists()
     assert not Path(office["tmp"], "ak").exists()
+    assert not Path(office["tmp"], "stranger-audit.key").exists()  # refused before the key is made
     assert not problems, "\n".join(problems)
 
 
@@ -283,12 +286,15 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "units": ((), {}),
     "users": ((), {}),
     "verify_audit": ((), {}),
+    "head_mac": (("0" * 64,), {}),
     # writes (and reads of files on the server)
     "add_record": ((1, "consultation", {"topic": "Läxhjälp"}), {}),
     "add_user": (("zed", "reader"), {}),
     "advance": ((1, "preparation"), {}),
     "answer_check": ((1, "national.competence", "met"), {}),
     "backup": (("{tmp}/stranger.db",), {}),
+    "anchor_chain": ((), {}),
+    "publish_audit_head": (("revisorer@example.org",), {}),
     "decide": ((1, "start", "Motivering"), {}),
     "declare_conflict": (("Styrelseledamot",), {"collaboration_id": 1}),
     "deliver_outbox": (({"host": "localhost"},), {}),

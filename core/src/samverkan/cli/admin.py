@@ -109,6 +109,55 @@ def audit_group() -> None:
     """Inspect and verify the audit log."""
 
 
+@audit_group.group("key")
+def audit_key_group() -> None:
+    """The audit key that anchors the chain (kept outside the database)."""
+
+
+@audit_key_group.command("new")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def audit_key_new(app: AppContext, path: Path) -> None:
+    """Make a new audit key at PATH (readable by its owner only) and anchor the chain
+    with it at once; then run the service with SAMVERKAN_AUDIT_KEY=PATH."""
+    import os
+
+    from samverkan.store import anchor
+
+    app.require("backup")
+    anchor.new_key(path)
+    # this process writes the anchoring event with the new key; the setting is its own
+    # (the service sets SAMVERKAN_AUDIT_KEY for good)
+    before = os.environ.get(anchor.KEY_ENV)
+    os.environ[anchor.KEY_ENV] = str(path.resolve())
+    try:
+        anchored = app.reopen().services.anchor_chain()
+    finally:
+        if before is None:
+            os.environ.pop(anchor.KEY_ENV, None)
+        else:
+            os.environ[anchor.KEY_ENV] = before
+        app.reopen()
+    click.echo(f"audit key written to {path} (mode 600); the chain is anchored from event {anchored}.\n"
+               f"Run every samverkan process of this database with {anchor.KEY_ENV}={path.resolve()}; "
+               "keep a copy of the key where the auditors can reach it.")
+
+
+@audit_group.command("publish")
+@click.option("--to", "to", required=True, help="The address the head goes to (the registrar's or auditors').")
+@pass_app
+def audit_publish(app: AppContext, to: str) -> None:
+    """Queue today's head of the chain (count, hash, the key's MAC) to an address outside
+    the server; `outbox send` or the worker delivers it. Once a day: the worker does it
+    on its own where SAMVERKAN_AUDIT_PUBLISH_TO is set."""
+    published = app.services.publish_audit_head(to)
+    if published is None:
+        click.echo(f"today's head was already queued to {to}")
+    else:
+        click.echo(f"queued to {to}: events {published['events']}, head {published['head']}"
+                   + (f", MAC {published['head_mac']}" if published["head_mac"] else ", no audit key (no MAC)"))
+
+
 @audit_group.command("verify")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
               help="A backup manifest: also check that no event recorded there was cut off.")
@@ -128,6 +177,10 @@ def audit_verify(app: AppContext, manifest: str | None) -> None:
             expect = (int(data["events"]), str(data["head"]))
         except (ValueError, KeyError) as exc:
             raise ValidationError(f"{manifest}: not a samverkan backup manifest ({exc})") from None
+        signed = app.services.head_mac(expect[1])
+        if signed and data.get("head_mac") and data["head_mac"] != signed:
+            raise SamverkanError(f"{manifest}: its head is not signed with this audit key "
+                                 "(the manifest was altered, or made with another key)")
     report = app.services.verify_audit(expect)
     click.echo(f"events: {report.count}\nhead: {report.head}")
     if not report.ok and report.records:
@@ -138,7 +191,14 @@ def audit_verify(app: AppContext, manifest: str | None) -> None:
     if not report.ok:
         where = f" (first broken event: {report.broken_at})" if report.broken_at else ""
         raise SamverkanError(f"audit chain broken{where}: {report.problem}")
-    click.echo("audit chain ok\nrecords ok: every covered record is what the audit log says")
+    click.echo("audit chain ok")
+    if report.anchor is None:
+        click.echo("anchor: none (no audit key is configured: set SAMVERKAN_AUDIT_KEY to prove the "
+                   "chain against rewriting)")
+    else:
+        click.echo(f"anchor: every event from {report.anchor.since} on carries the audit key's MAC; "
+                   f"events 1–{report.anchor.proven_to} are proven")
+    click.echo("records ok: every covered record is what the audit log says")
     problems = app.services.verify_documents()
     if problems:
         raise SamverkanError("documents: " + "; ".join(problems))

@@ -67,6 +67,14 @@ class AppContext:
             self._services = Services.open(self.settings.db_path, self.settings.user, self.settings.origin)
         return self._services
 
+    def reopen(self) -> AppContext:
+        """Close the services (if open) so the next use opens them afresh, e.g. with an
+        audit key configured meanwhile."""
+        if self._services is not None:
+            self._services.store.close()
+            self._services = None
+        return self
+
     def require(self, use_case: str) -> None:
         """Refuse now (audited) unless the acting user may run the use case ``use_case``.
 

@@ -606,3 +606,5 @@ class Event:
     hash: str
     #: the digests of the records the event wrote, by table (see store.coverage)
     rows: dict[str, Any] | None = None
+    #: the keyed MAC over the hash, where an audit key is configured (store.anchor)
+    mac: str | None = None

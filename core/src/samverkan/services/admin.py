@@ -4,6 +4,7 @@ backups, the outbox and the municipality's reports."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,8 +107,59 @@ class AdminUseCases(Session):
 
     @use_case("read")
     def verify_audit(self, expect: tuple[int, str] | None = None):
-        """Verify the audit chain (optionally against an earlier head and count)."""
+        """Verify the audit chain, its anchor and the records it covers (optionally
+        against an earlier head and count)."""
         return self.store.verify_chain(expect)
+
+    @use_case("read")
+    def head_mac(self, head: str) -> str | None:
+        """The audit key's MAC of a head hash (None without a key): a manifest or a
+        published head carrying it was written by the key's holder."""
+        from samverkan.store.anchor import mac
+
+        return mac(self.store.mac_key, head) if self.store.mac_key else None
+
+    @use_case("backup", on="database")
+    def anchor_chain(self) -> int:
+        """Write the event that anchors the chain with the configured audit key (its
+        MAC proves it and, through the hash links, every event before it); returns its id.
+
+        :raises ValidationError: when no audit key is configured.
+        """
+        if not self.store.mac_key:
+            raise ValidationError(msg("no audit key is configured (SAMVERKAN_AUDIT_KEY)"), "key")
+        with self._tx():
+            return self.store.audit("audit.anchor", "database", str(self.store.path), None,
+                                    {"key": "configured"})
+
+    @use_case("backup", on="database")
+    def publish_audit_head(self, to: str, on: dt.date | None = None) -> dict[str, Any] | None:
+        """Queue the chain's head (event count, head hash and, with an audit key, its
+        MAC) to ``to`` (the registrar's or the auditors' mailbox), at most once a day:
+        an anchor held outside the server. Returns what was published, or None when
+        today's head went out already."""
+        return self._publish_head(to, on or self.today)
+
+    def _publish_head(self, to: str, on: dt.date) -> dict[str, Any] | None:
+        # also run by the worker's scheduled pass, under its own permission
+        from samverkan.domain.model import Notification
+
+        day = on.isoformat()
+        count, head = self.store.audit_head()
+        from samverkan.store.anchor import mac
+
+        signed = mac(self.store.mac_key, head) if head and self.store.mac_key else None
+        published = {"database": str(self.store.path), "events": count, "head": head, "head_mac": signed,
+                     "day": day}
+        note = Notification(
+            to, f"samverkan: granskningsloggens huvud {day}",
+            "\n".join([f"Databas: {self.store.path}", f"Händelser: {count}", f"Huvud (SHA-256): {head}",
+                       f"Nyckelns MAC: {signed or '(ingen granskningsnyckel är konfigurerad)'}", "",
+                       "Spara meddelandet: `samverkan audit verify` jämför loggen med detta huvud."]),
+            reason=f"audit-head:{day}")
+        with self._tx():
+            queued = self.store.queue_once(note)
+        return published if queued is not None else None
 
     @use_case("backup", on="database")
     def backup(self, dest: str | Path) -> dict[str, Any]:
@@ -205,6 +257,11 @@ class AdminUseCases(Session):
         # the municipality's scheduled notifications (a list for a group …), made before the lock
         periodic = [n for n in self.view.periodic_notifications(today, ReadOnlySession(self)) if n.reason]
         queued_periodic = 0
+        # the audit chain's head, published outside the server once a day where an
+        # address is configured (SAMVERKAN_AUDIT_PUBLISH_TO)
+        publish_to = os.environ.get("SAMVERKAN_AUDIT_PUBLISH_TO", "").strip()
+        if publish_to and self._publish_head(publish_to, today) is not None:
+            queued_periodic += 1
         if periodic:
             with self._tx():
                 queued_periodic = sum(self.store.queue_once(n) is not None for n in periodic)

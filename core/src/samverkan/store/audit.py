@@ -52,6 +52,9 @@ class ChainReport:
     broken_at: int | None = None
     problem: str = ""
     records: tuple[Any, ...] = ()
+    #: what the audit key proves (:class:`samverkan.store.anchor.AnchorReport`); None
+    #: when no key is configured
+    anchor: Any = None
 
 
 def verify(rows: Iterable[Mapping[str, Any]], expect: tuple[int, str] | None = None) -> ChainReport:

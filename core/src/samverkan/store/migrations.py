@@ -252,11 +252,17 @@ def m011_records_covered_by_the_chain(db: Database) -> None:
                       " :entity_id, :before, :after, :prev_hash, :rows, :hash)", row)
 
 
+def m012_anchored_chain(db: Database) -> None:
+    """A keyed MAC per event (``events.mac``), written when an audit key outside the
+    database is configured (:mod:`samverkan.store.anchor`)."""
+    db["events"].add_column("mac", str)
+
+
 #: Every migration, in the order it is applied.
 STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
          m005_search_follows_searched_columns, m006_casework_facts, m007_case_documents,
          m008_delivery_and_reminders, m009_form_guide_answers, m010_overview_indexes,
-         m011_records_covered_by_the_chain)
+         m011_records_covered_by_the_chain, m012_anchored_chain)
 
 
 @cache

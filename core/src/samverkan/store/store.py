@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 from samverkan.domain.errors import StoreError, ValidationError
 from samverkan.i18n import msg
-from samverkan.store import audit, coverage, sql
+from samverkan.store import anchor, audit, coverage, sql
 from samverkan.store.casework import CaseworkRows
 from samverkan.store.collaborations import COLLAB_SORTS, CollaborationRows, fts_query
 from samverkan.store.connection import (
@@ -82,6 +82,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         # SAMVERKAN_LOCK_LOG=FILE: append how long each write held the lock (benchmarks,
         # diagnosing contention); written after COMMIT, never under the lock
         self._lock_log = os.environ.get("SAMVERKAN_LOCK_LOG") or None
+        # SAMVERKAN_AUDIT_KEY=FILE: every event also gets a keyed MAC (an anchored chain,
+        # see store.anchor); a key that cannot be read refuses the open in one line
+        self.mac_key = anchor.configured_key()
 
     @property
     def db(self) -> Database:
@@ -297,6 +300,7 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         }
         self._touched = {}
         row["hash"] = audit.event_hash(row)
+        row["mac"] = anchor.mac(self.mac_key, row["hash"]) if self.mac_key else None
         insert(self.conn, "events", row)
         self._head = (row["id"], row["hash"])
         return row["id"]
@@ -342,7 +346,7 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         """Verify the whole audit chain (see :func:`samverkan.store.audit.verify`) and
         the records it covers (:mod:`samverkan.store.coverage`), in one read snapshot:
         writers are not held up, and the report is of one moment."""
-        return verify_from(self.conn, expect)
+        return verify_from(self.conn, expect, self.mac_key)
 
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when the file is sound)."""
@@ -386,6 +390,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
             _remove_database_files(partial)
             raise
         manifest = {"database": str(self.path), "backup": str(dest), "created_at": sql.now(), **facts}
+        if self.mac_key and facts.get("head"):
+            # the head anchored: only the key's holder could have written this manifest
+            manifest["head_mac"] = anchor.mac(self.mac_key, facts["head"])
         write_manifest(dest, manifest)
         return manifest
 
@@ -505,8 +512,10 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
                            isolation_level=None)
 
 
-def verify_from(conn: sqlite3.Connection, expect: tuple[int, str] | None = None) -> audit.ChainReport:
-    """The chain and the covered records of ``conn``, verified in one read transaction."""
+def verify_from(conn: sqlite3.Connection, expect: tuple[int, str] | None = None,
+                key: bytes | None = None) -> audit.ChainReport:
+    """The chain, its anchor (with ``key``: every event's MAC from the first that has
+    one) and the covered records of ``conn``, verified in one read transaction."""
     import dataclasses
 
     own = not conn.in_transaction
@@ -518,6 +527,12 @@ def verify_from(conn: sqlite3.Connection, expect: tuple[int, str] | None = None)
         report = audit.verify((dict(zip(cols, r, strict=True)) for r in cur), expect)
         if not report.ok:
             return report
+        if key is not None:
+            cur = conn.execute("SELECT id, hash, mac FROM events ORDER BY id")
+            anchored = anchor.check(key, ({"id": i, "hash": h, "mac": m} for i, h, m in cur))
+            report = dataclasses.replace(report, anchor=anchored)
+            if not anchored.ok:
+                return dataclasses.replace(report, ok=False, broken_at=None, problem=anchored.problem)
         want = coverage.expected(conn.execute("SELECT rows FROM events WHERE rows IS NOT NULL ORDER BY id"))
         found = tuple(coverage.compare(conn, want))
     finally:
