@@ -21,6 +21,22 @@ def pinned_municipalities(isolated_config, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.fixture(autouse=True)
+def quick_idle_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Look for idleness in 5 ms windows instead of Textual's 20 ms.
+
+    Pilot waits, after every key it presses, until the process has used almost no CPU
+    over a whole window (``textual._wait.wait_for_idle``), twice; with 20 ms windows a
+    walk of a thousand keys spent most of its time asleep. The test is the same (no
+    CPU used over the window), on a shorter window, and the helpers still wait for the
+    app's workers and message queues (``tuikit.settle``).
+    """
+    import textual._wait as wait
+
+    monkeypatch.setattr(wait, "SLEEP_GRANULARITY", 1 / 200)
+    monkeypatch.setattr(wait, "SLEEP_IDLE", 1 / 200 / 20)
+
+
+@pytest.fixture(autouse=True)
 def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     """Freeze the blinking cursor so screens are deterministic."""
     from textual.widgets import Input, TextArea
