@@ -287,6 +287,7 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "users": ((), {}),
     "verify_audit": ((), {}),
     "head_mac": (("0" * 64,), {}),
+    "check_integrity": ((), {}),
     # writes (and reads of files on the server)
     "add_record": ((1, "consultation", {"topic": "Läxhjälp"}), {}),
     "add_user": (("zed", "reader"), {}),

@@ -144,6 +144,32 @@ def test_a_large_file_is_found_damaged_by_a_query_and_stays_refused(office, regi
     assert not written(db, before)
 
 
+def test_the_workers_daily_check_finds_damage_done_while_it_runs(office, registry):
+    """A worker opened the file when it was sound; the damage comes later. Its daily
+    integrity check (a connection of its own, any file size) finds it, reports it in one
+    line, and from then on no write reaches the file, in this session or any other."""
+    from samverkan.services.worker import Worker
+
+    db, _ = office
+    user = os_user()
+    s = Services.open(db, user, "test", registry=registry)
+    try:
+        worker = Worker(s, None)
+        assert worker.run_once().problems == []  # the first pass checks: sound
+        damage(db)
+        assert worker.run_once().problems == []  # checked once a day: not again today
+        worker.checked_on = None  # the next day
+        [problem] = worker.run_once().problems
+        assert "office.db is damaged" in problem and "samverkan restore" in problem and "\n" not in problem
+        assert s.store.damage and damage_marker(db).exists()
+        before = digest(db)
+        with pytest.raises(DamagedDatabase):
+            s.register_organisation("Ny förening", "802900-0091")
+    finally:
+        s.store.close()
+    assert not written(db, before)
+
+
 def test_a_file_that_is_no_database_is_refused_in_one_line(tmp_path, registry, cli):
     path = tmp_path / "brus.db"
     path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)

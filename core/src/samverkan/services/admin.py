@@ -112,6 +112,12 @@ class AdminUseCases(Session):
         return self.store.verify_chain(expect)
 
     @use_case("read")
+    def check_integrity(self) -> str | None:
+        """Check the whole file for damage now (the worker does it daily); returns why it
+        is damaged (every write is refused from then on), or None."""
+        return self.store.scheduled_check()
+
+    @use_case("read")
     def head_mac(self, head: str) -> str | None:
         """The audit key's MAC of a head hash (None without a key): a manifest or a
         published head carrying it was written by the key's holder."""

@@ -13,6 +13,7 @@ the worker holds no transaction open, so it never keeps the WAL from a checkpoin
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import threading
@@ -69,10 +70,22 @@ class Worker:
         self.clock = clock
         self.name = name or worker_name()
         self.stop = threading.Event()
+        self.checked_on: dt.date | None = None  # the day of the last integrity check
 
     def run_once(self) -> PassReport:
-        """One pass: queue the reminders due today, deliver what is due."""
+        """One pass: check the file once a day, queue the reminders due today, deliver
+        what is due. A damaged file is reported (one line) and nothing is written."""
         report = PassReport()
+        today = self.clock().astimezone().date()
+        if self.checked_on != today:
+            self.checked_on = today
+            problem = self.services.check_integrity()
+            if problem:
+                report.problems.append(msg(
+                    "the database {path} is damaged ({problem}); every write is refused: restore it "
+                    "from the newest backup (samverkan restore BACKUP)",
+                    path=str(self.services.database), problem=problem))
+                return report
         if self.reminders is not None:
             today = self.clock().astimezone().date()
             queued = self.services.queue_reminders(self.reminders, on=today)

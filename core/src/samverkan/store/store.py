@@ -348,6 +348,33 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         writers are not held up, and the report is of one moment."""
         return verify_from(self.conn, expect, self.mac_key)
 
+    def scheduled_check(self) -> str | None:
+        """The scheduled integrity check: ``PRAGMA quick_check`` of the whole file,
+        whatever its size, on a read-only connection of its own (not this session's page
+        cache), so damage done to the file since it was opened is seen. Damage found is
+        remembered and noted for every session (:func:`.connection.note_damage`): from
+        then on every write is refused. Returns why the file is damaged, or None; a file
+        busy past the wait is checked next time.
+        """
+        from urllib.parse import quote
+
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True,
+                                   isolation_level=None)
+            try:
+                result = " ".join(r[0] for r in conn.execute("PRAGMA quick_check(5)"))
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                return self.damage  # locked or unreadable now: not a finding about the file
+            result = str(exc)
+        if result == "ok":
+            return self.damage
+        self.damage = self.damage or one_line(result)
+        note_damage(self.path, result)
+        return self.damage
+
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when the file is sound)."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
