@@ -281,7 +281,16 @@ async def test_audit_log_filters_and_shows_an_event(make_app, orgnr):
         app.notify = lambda message, **kwargs: notes.append(message)
         await pilot.press("escape", "c")  # verify the chain
         await settle(pilot)
-        assert notes == ["Loggkedjan är obruten."]
+        assert notes == ["Loggkedjan är obruten och varje post är den som loggen visar."]
+        # a record changed behind the application's back is named in words
+        import sqlite3
+
+        with sqlite3.connect(app.services.store.path) as raw:
+            raw.execute("UPDATE organisations SET contact = 'x'")
+        await pilot.press("c")
+        await settle(pilot)
+        assert "poster skiljer sig från granskningsloggen, bland dem organisation 1" in notes[-1]
+        assert "organisations" not in notes[-1]  # no table name
 
 
 async def test_help_and_palette_list_every_action(make_app, orgnr):

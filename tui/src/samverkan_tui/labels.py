@@ -83,6 +83,22 @@ ENTITIES = {
     "meta": N_("inställning"),
     "database": N_("databas"),
 }
+#: the tables whose records the audit chain covers, in words (store.coverage)
+RECORD_TABLES = {
+    "organisations": N_("organisation"),
+    "collaborations": N_("samverkan"),
+    "collaboration_organisations": N_("samverkans organisation"),
+    "check_answers": N_("svar i checklistan"),
+    "decisions": N_("beslut"),
+    "agreements": N_("avtal"),
+    "contributions": N_("bidrag"),
+    "follow_ups": N_("uppföljning"),
+    "terminations": N_("avslut"),
+    "conflicts": N_("jävsanmälan"),
+    "documents": N_("dokument"),
+    "records": N_("post"),
+    "users": N_("användare"),
+}
 #: the audit log's actions (transitions and plugin records are named by :func:`event`)
 EVENTS = {
     "collaboration.create": N_("Samverkan registrerad"),

@@ -177,10 +177,20 @@ class AuditScreen(BaseScreen):
     def action_verify(self) -> None:
         def done(report) -> None:
             if report.ok:
-                self.notify(_("Loggkedjan är obruten."), markup=False)
-            else:
+                self.notify(_("Loggkedjan är obruten och varje post är den som loggen visar."), markup=False)
+            elif report.records:
+                first = report.records[0]
+                what = _(labels.RECORD_TABLES.get(first.table, first.table))
+                key = ", ".join(str(k) for k in json.loads(first.key))
+                self.notify(_("{n} poster skiljer sig från granskningsloggen, bland dem {what} {key}; "
+                              "samverkan audit verify listar alla.").format(
+                                  n=len(report.records), what=what, key=key), severity="error", markup=False)
+            elif report.broken_at:
                 self.notify(_("Loggkedjan är bruten vid händelse {n}.").format(n=report.broken_at),
                             severity="error", markup=False)
+            else:  # the anchor: the audit key does not confirm the chain
+                self.notify(_("Loggkedjan bekräftas inte av granskningsnyckeln; "
+                              "samverkan audit verify säger var."), severity="error", markup=False)
 
         self.run_db(self.services.verify_audit, done)
 
