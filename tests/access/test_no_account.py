@@ -90,6 +90,7 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("org", "list"): [],
     ("org", "show"): ["1"],
     ("outbox", "list"): ["--pending"],
+    ("privacy", "extract"): ["Eva", "--also", "eva@example.org"],
     ("outbox", "send"): [],
     ("outbox", "retry"): [],
     ("worker",): ["--once"],
@@ -288,6 +289,7 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "verify_audit": ((), {}),
     "head_mac": (("0" * 64,), {}),
     "check_integrity": ((), {}),
+    "privacy_extract": (("Eva",), {}),
     # writes (and reads of files on the server)
     "add_record": ((1, "consultation", {"topic": "Läxhjälp"}), {}),
     "add_user": (("zed", "reader"), {}),

@@ -35,6 +35,7 @@ ACTIONS: dict[str, Callable[[Services, Path, Callable[[int], str]], object]] = {
     "users.manage": lambda s, tmp, orgnr: s.add_user("zed", "reader"),
     "municipality.set": lambda s, tmp, orgnr: s.set_municipality("stockholm"),
     "backup": lambda s, tmp, orgnr: s.backup(tmp / "backup.db"),
+    "privacy.extract": lambda s, tmp, orgnr: s.privacy_extract("Eva"),
 }
 
 

@@ -36,6 +36,7 @@ COMMANDS = {
     "rules": "samverkan.cli.rules:rules_group",
     "report": "samverkan.cli.reports:report_cmd",
     "admin": "samverkan.cli.users:admin_group",
+    "privacy": "samverkan.cli.privacy:privacy_group",
 }
 
 

@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "municipality.set": frozenset({"admin"}),
     "backup": frozenset({"admin"}),
+    "privacy.extract": frozenset({"admin"}),
 }
 
 #: actions a manager may only take for collaborations of their own unit
