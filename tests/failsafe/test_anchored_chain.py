@@ -166,3 +166,28 @@ def test_the_head_is_published_and_written_to_each_manifest(key, make_services, 
     s.queue_reminders()
     s.queue_reminders()
     assert len([r for r in s.store.outbox() if r["recipient"] == "registrator@example.org"]) == 1
+
+
+def test_the_configs_audit_key_signs_every_process_and_a_client_cannot_set_it(tmp_path, cli, isolated_config,
+                                                                           make_services, monkeypatch):
+    """``audit_key`` in the config anchors every process of the deployment, a served SSH
+    session included; the SSH client's own SAMVERKAN_AUDIT_KEY is never taken."""
+    from samverkan.runtime.config import CLIENT_UNTRUSTED, resolve
+
+    key = tmp_path / "audit.key"
+    anchor.new_key(key)
+    (isolated_config / "config.toml").write_text(f'audit_key = "{key}"\n', encoding="utf-8")
+    monkeypatch.delenv(anchor.KEY_ENV, raising=False)
+    db = tmp_path / "cli.db"
+    assert cli("init", "--municipality", "stockholm", db_path=db).exit_code == 0
+    assert cli("org", "add", "Läxhjälpen", "--orgnr", "802012-3454", db_path=db).exit_code == 0
+    verified = cli("audit", "verify", db_path=db)
+    assert verified.exit_code == 0 and "anchor: every event from 1 on carries the audit key's MAC" in verified.stdout
+    assert "SAMVERKAN_AUDIT_KEY" in CLIENT_UNTRUSTED and "SAMVERKAN_AUDIT_PUBLISH_TO" in CLIENT_UNTRUSTED
+    monkeypatch.setenv(anchor.KEY_ENV, "/tmp/the-clients-own.key")
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.9 5000 10.0.0.1 22")
+    from samverkan.runtime.config import scrub_client_environment
+
+    scrub_client_environment()
+    resolve(config=isolated_config / "config.toml", served=True, trust_env=False).apply_audit_settings()
+    assert os.environ[anchor.KEY_ENV] == str(key)

@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from samverkan_tui.plugin import launch
 
     settings = resolve(args.db, args.lang)
+    settings.apply_audit_settings()  # the deployment's audit key signs this session's events too
     try:  # a mistyped --db creates nothing (as `samverkan` itself)
         check_database(settings, creates=may_create_interactively(settings))
     except SamverkanError as exc:

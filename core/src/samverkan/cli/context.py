@@ -49,6 +49,7 @@ class AppContext:
                     + (f" ({account})" if account else " (none is configured)")
                 )
             settings.user = user
+        settings.apply_audit_settings()
         return cls(settings)
 
     @property

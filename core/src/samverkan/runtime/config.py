@@ -31,7 +31,7 @@ APP = "samverkan"
 #: environment variables a served session ignores and removes from its environment: the
 #: SSH client may send them (AcceptEnv), and none of them is the client's to choose
 CLIENT_UNTRUSTED = ("SAMVERKAN_DB", "SAMVERKAN_CONFIG", "SAMVERKAN_LOCK_LOG", "SAMVERKAN_LOAD_PLUGINS",
-                    "SAMVERKAN_SMTP_PASSWORD")
+                    "SAMVERKAN_SMTP_PASSWORD", "SAMVERKAN_AUDIT_KEY", "SAMVERKAN_AUDIT_PUBLISH_TO")
 
 #: where the database of a run came from (Settings.db_source)
 FROM_OPTION, FROM_ENV, FROM_CONFIG, FROM_DEFAULT = "--db", "SAMVERKAN_DB", "config", "default"
@@ -114,6 +114,17 @@ class Settings:
     def is_pinned_db(self) -> bool:
         """Whether this run works on the database its configuration pins (production)."""
         return same_file(self.db_path, self.pinned_db)
+
+    def apply_audit_settings(self) -> None:
+        """Make the config's ``audit_key`` (the file of the key that anchors the audit
+        chain) and ``audit_publish_to`` (where the worker publishes the head) this
+        process's, where the environment does not set them: every process of a
+        deployment, served SSH sessions included (their client cannot set them), signs
+        its events with the same key."""
+        for key, name in (("audit_key", "SAMVERKAN_AUDIT_KEY"), ("audit_publish_to", "SAMVERKAN_AUDIT_PUBLISH_TO")):
+            value = self.config.get(key)
+            if value and not os.environ.get(name):
+                os.environ[name] = str(Path(value).expanduser()) if key == "audit_key" else str(value)
 
     @property
     def authorized_keys(self) -> Path | None:
