@@ -25,7 +25,7 @@ from typing import Any
 
 from samverkan.domain.errors import SamverkanError
 from samverkan.domain.lifecycle import CORE_GATES
-from samverkan.domain.model import FORM_KEYS, FORMS
+from samverkan.domain.model import FORM_KEYS, FORMS, LEVELS
 from samverkan.domain.rules import RuleText
 from samverkan.domain.topics import TOPICS, Topic
 from samverkan.i18n import msg
@@ -35,8 +35,7 @@ STATUSES = ("same", "different", "only_a", "only_b", "neither")
 #: a difference is two rules that disagree; a topic one side is silent on (only_a,
 #: only_b) is not one: silence is not a rule to the contrary
 DIFFERENCES = ("different",)
-#: obligation levels, strongest first (a side shows its strongest)
-_LEVEL_ORDER = ("requirement", "recommendation", "guidance", "default", "")
+
 #: what a revision can do to a rule, and the kinds of rules it is told for, in output order
 CHANGE_STATUSES = ("added", "removed", "changed")
 CHANGE_KINDS = ("document", "form", "check", "section", "decision", "follow_up", "rule", "gate")
@@ -99,7 +98,8 @@ class Side:
     def level(self) -> str:
         """The strongest obligation level of the rules (``requirement`` … ``guidance``)."""
         levels = [r.source.level for r in self.rules]
-        return min(levels, key=_LEVEL_ORDER.index) if levels else ""
+        # LEVELS runs strongest first; a rule without a level counts as the weakest
+        return min(levels, key=lambda level: LEVELS.index(level) if level in LEVELS else len(LEVELS)) if levels else ""
 
     @property
     def quotes(self) -> list[str]:

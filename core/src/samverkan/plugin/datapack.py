@@ -282,6 +282,8 @@ class DataPack:
         self.forms = tuple(f for _v, f in self._forms_v)
         self._checks_v = self._versions("checks", self._check)
         self.checks = tuple(c for _v, c in self._checks_v)
+        #: the national set each check belongs to (None: none), in data order
+        self._check_sets = [i.get("set") for i in self.tables["checks"]]
         self.record_kinds = {k.key: k for k in self._each("record_kinds", self._record_kind)}
         self.adoptions = {i.get("set"): self._source(i) for i in self._unique("adopt")}
         self._sections_v = self._versions("agreement_sections", lambda i: (self._section(i), self._forms(i)))
@@ -463,12 +465,7 @@ class DataPack:
     def checks_on(self, on: dt.date | None = None, in_set: str | None = None) -> list[CheckItem]:
         """The checklist items in force on ``on`` (today when None) outside any national
         set, or with ``in_set`` those of that set."""
-        sets = [i.get("set") for i in self.tables["checks"]]
-        return self._in_force([(v, c) for (v, c), s in zip(self._checks_v, sets, strict=True) if s == in_set], on)
-
-    def adopted(self) -> list[Located]:
-        """The ``[[adopt]]`` entries: the national sets the municipality adopts."""
-        return list(self._unique("adopt"))
+        return self._in_force([vc for vc, s in zip(self._checks_v, self._check_sets, strict=True) if s == in_set], on)
 
     def rules_on(self, on: dt.date | None = None) -> list[RuleText]:
         """The rule texts in force on ``on`` (today when None)."""

@@ -23,7 +23,7 @@ from samverkan.domain.errors import SamverkanError
 from samverkan.domain.form_guide import EFFECTS
 from samverkan.domain.gate_kinds import CHECK_STATES, OPERATORS, path_error
 from samverkan.domain.lifecycle import STAGES
-from samverkan.domain.model import FORM_KEYS, INITIATORS
+from samverkan.domain.model import FORM_KEYS, INITIATORS, LEVELS
 
 SCHEMA_VERSION = 1
 #: ``package.module:attribute``, the way data names a piece of Python; ``…:attribute()``
@@ -75,10 +75,6 @@ class Table:
     children: dict[str, Table] = field(default_factory=dict)
 
 
-#: the obligation levels a rule may state (see "Obligation levels" in docs/writing-a-plugin.md)
-LEVEL_CHOICES = ("requirement", "recommendation", "guidance", "default")
-
-
 def _sourced(required: bool = True, quoted: bool = False) -> dict[str, Key]:
     """The keys that say where a rule comes from; ``quoted``: the quote and the level are
     required (every rule, checklist item, gate, section, form and policy)."""
@@ -90,7 +86,7 @@ def _sourced(required: bool = True, quoted: bool = False) -> dict[str, Key]:
         "level": Key("str", "the obligation the source states: `requirement` (*ska*, *måste*, *får inte*: "
                      "blocks), `recommendation` (*bör*: advises), `guidance` (*kan*, an example: help only, "
                      "never gates) or `default` (the software's own; cite a `software = true` document)",
-                     quoted, LEVEL_CHOICES),
+                     quoted, LEVELS),
         "deviation": Key("str", "why the rule's effect deliberately differs from its level"),
     }
 

@@ -134,9 +134,7 @@ class AdminUseCases(Session):
     def head_mac(self, head: str) -> str | None:
         """The audit key's MAC of a head hash (None without a key): a manifest or a
         published head carrying it was written by the key's holder."""
-        from samverkan.store.anchor import mac
-
-        return mac(self.store.mac_key, head) if self.store.mac_key else None
+        return self.store.head_mac(head)
 
     @use_case("backup", on="database")
     def anchor_chain(self) -> int:
@@ -165,9 +163,7 @@ class AdminUseCases(Session):
 
         day = on.isoformat()
         count, head = self.store.audit_head()
-        from samverkan.store.anchor import mac
-
-        signed = mac(self.store.mac_key, head) if head and self.store.mac_key else None
+        signed = self.store.head_mac(head)
         published = {"database": str(self.store.path), "events": count, "head": head, "head_mac": signed,
                      "day": day}
         note = Notification(

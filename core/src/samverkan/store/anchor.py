@@ -25,7 +25,7 @@ import hmac
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,27 +105,42 @@ class AnchorReport:
     problem: str = ""
 
 
-def check(key: bytes, events: Iterable[Mapping[str, Any]]) -> AnchorReport:
-    """Check the MAC of every event from the anchor on (events in id order)."""
-    since = last = None
-    for e in events:
-        last = e["id"]
-        given = e.get("mac")
+class AnchorCheck:
+    """The MAC of every event from the anchor on, checked one event at a time (events in
+    id order), so the one pass that verifies the chain checks the anchor too."""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self.since: int | None = None
+        self.last: int | None = None
+        self.problem = ""
+
+    def feed(self, event: Mapping[str, Any]) -> None:
+        """Check one event (the first problem found is kept; later events are ignored)."""
+        if self.problem:
+            return
+        self.last = event["id"]
+        given = event.get("mac")
         if given is None:
-            if since is not None:
-                return AnchorReport(False, since, None,
-                                    f"event {e['id']} has no MAC although the chain is anchored since "
-                                    f"event {since} (events were rewritten or their MACs removed)")
-            continue
-        if not hmac.compare_digest(given, mac(key, e["hash"])):
-            return AnchorReport(False, since or e["id"], None,
-                                f"event {e['id']} does not carry the key's MAC (it was rewritten "
-                                "without the key, or the key is not this database's)")
-        since = since or e["id"]
-    if since is None:
-        if last is None:
-            return AnchorReport(True)  # nothing written yet
-        return AnchorReport(False, None, None, "no event carries the key's MAC although a key is "
-                                               "configured (the MACs were removed, or the key is new: "
-                                               "run `samverkan audit key new`)")
-    return AnchorReport(True, since, last)
+            if self.since is not None:
+                self.problem = (f"event {event['id']} has no MAC although the chain is anchored since "
+                                f"event {self.since} (events were rewritten or their MACs removed)")
+            return
+        if not hmac.compare_digest(given, mac(self.key, event["hash"])):
+            self.since = self.since or event["id"]
+            self.problem = (f"event {event['id']} does not carry the key's MAC (it was rewritten "
+                            "without the key, or the key is not this database's)")
+            return
+        self.since = self.since or event["id"]
+
+    def report(self) -> AnchorReport:
+        """What the events fed so far prove."""
+        if self.problem:
+            return AnchorReport(False, self.since, None, self.problem)
+        if self.since is None:
+            if self.last is None:
+                return AnchorReport(True)  # nothing written yet
+            return AnchorReport(False, None, None, "no event carries the key's MAC although a key is "
+                                                   "configured (the MACs were removed, or the key is new: "
+                                                   "run `samverkan audit key new`)")
+        return AnchorReport(True, self.since, self.last)

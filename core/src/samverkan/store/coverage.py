@@ -121,6 +121,11 @@ class Discrepancy:
     problem: str  # "changed", "deleted" or "added"
     columns: tuple[str, ...] = ()
 
+    @property
+    def key_values(self) -> list[Any]:
+        """The row's key as values (the key columns' values, in order)."""
+        return json.loads(self.key)
+
     def __str__(self) -> str:
         what = {"changed": "was changed outside the services",
                 "deleted": "was deleted outside the services",
@@ -129,23 +134,22 @@ class Discrepancy:
         return f"{self.table} {self.key} {what}{cols}"
 
 
-def expected(events: Iterable[tuple[Any, ...]]) -> dict[str, dict[str, tuple[tuple[str, ...], str | None]]]:
-    """Replay ``(rows,)`` of the events, oldest first, to what every covered row should
-    hold now: table -> key -> (columns, digest or None when deleted)."""
-    state: dict[str, dict[str, tuple[tuple[str, ...], str | None]]] = {t: {} for t in COVERED}
-    for (text,) in events:
-        if not text:
-            continue
-        for table, part in json.loads(text).items():
-            cols = tuple(part["cols"])
-            target = state.setdefault(table, {})
-            for key, digest in part["rows"].items():
-                target[key] = (cols, digest)
-    return state
+#: what every covered row should hold: table -> key -> (columns, digest or None when deleted)
+Expected = dict[str, dict[str, tuple[tuple[str, ...], str | None]]]
 
 
-def compare(conn: sqlite3.Connection, want: dict[str, dict[str, tuple[tuple[str, ...], str | None]]],
-            limit: int = 1000) -> list[Discrepancy]:
+def replay(state: Expected, rows: str | None) -> None:
+    """Apply one event's ``rows`` (oldest event first) to ``state``."""
+    if not rows:
+        return
+    for table, part in json.loads(rows).items():
+        cols = tuple(part["cols"])
+        target = state.setdefault(table, {})
+        for key, digest in part["rows"].items():
+            target[key] = (cols, digest)
+
+
+def compare(conn: sqlite3.Connection, want: Expected, limit: int = 1000) -> list[Discrepancy]:
     """The covered rows of ``conn`` that differ from ``want`` (at most ``limit``)."""
     found: list[Discrepancy] = []
     for table in COVERED:

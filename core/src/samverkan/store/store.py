@@ -306,6 +306,11 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         self._head = (row["id"], row["hash"])
         return row["id"]
 
+    def head_mac(self, head: str) -> str | None:
+        """The audit key's MAC of a head hash (None without a key or a head): a manifest
+        or a published head carrying it was written by the key's holder."""
+        return anchor.mac(self.mac_key, head) if self.mac_key and head else None
+
     def touch(self, table: str, *key: Any) -> None:
         """Note that the current transaction wrote (or deleted) row ``key`` of a covered
         ``table``: the next event records what the row holds then."""
@@ -357,11 +362,8 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
         then on every write is refused. Returns why the file is damaged, or None; a file
         busy past the wait is checked next time.
         """
-        from urllib.parse import quote
-
         try:
-            conn = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?mode=ro", uri=True,
-                                   isolation_level=None)
+            conn = _open_read_only(self.path, live=True)
             try:
                 result = " ".join(r[0] for r in conn.execute("PRAGMA quick_check(5)"))
             finally:
@@ -418,9 +420,9 @@ class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, Overs
             _remove_database_files(partial)
             raise
         manifest = {"database": str(self.path), "backup": str(dest), "created_at": sql.now(), **facts}
-        if self.mac_key and facts.get("head"):
-            # the head anchored: only the key's holder could have written this manifest
-            manifest["head_mac"] = anchor.mac(self.mac_key, facts["head"])
+        signed = self.head_mac(facts.get("head") or "")
+        if signed:  # the head anchored: only the key's holder could have written this manifest
+            manifest["head_mac"] = signed
         write_manifest(dest, manifest)
         return manifest
 
@@ -531,13 +533,14 @@ def _remove_database_files(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
+def _open_read_only(path: Path, live: bool = False) -> sqlite3.Connection:
     # immutable: a backup is not written by anyone, and a read-only folder of backups
-    # must not stop the check (no -wal or -shm is created next to it)
+    # must not stop the check (no -wal or -shm is created next to it); a live database
+    # is opened read-only but not immutable, so its WAL (others' commits) is read too
     from urllib.parse import quote
 
-    return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1", uri=True,
-                           isolation_level=None)
+    mode = "mode=ro" if live else "mode=ro&immutable=1"
+    return sqlite3.connect(f"file:{quote(str(path.resolve()))}?{mode}", uri=True, isolation_level=None)
 
 
 def verify_from(conn: sqlite3.Connection, expect: tuple[int, str] | None = None,
@@ -550,18 +553,27 @@ def verify_from(conn: sqlite3.Connection, expect: tuple[int, str] | None = None,
     if own:
         conn.execute("BEGIN")
     try:
-        cur = conn.execute("SELECT * FROM events ORDER BY id")
-        cols = [d[0] for d in cur.description]
-        report = audit.verify((dict(zip(cols, r, strict=True)) for r in cur), expect)
+        # one pass over the events: the chain's links, the anchor and the records' replay
+        check = anchor.AnchorCheck(key) if key is not None else None
+        want: coverage.Expected = {}
+
+        def events(cur: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+            cols = [d[0] for d in cur.description]
+            for r in cur:
+                event = dict(zip(cols, r, strict=True))
+                if check is not None:
+                    check.feed(event)
+                coverage.replay(want, event.get("rows"))
+                yield event
+
+        report = audit.verify(events(conn.execute("SELECT * FROM events ORDER BY id")), expect)
         if not report.ok:
             return report
-        if key is not None:
-            cur = conn.execute("SELECT id, hash, mac FROM events ORDER BY id")
-            anchored = anchor.check(key, ({"id": i, "hash": h, "mac": m} for i, h, m in cur))
+        if check is not None:
+            anchored = check.report()
             report = dataclasses.replace(report, anchor=anchored)
             if not anchored.ok:
                 return dataclasses.replace(report, ok=False, broken_at=None, problem=anchored.problem)
-        want = coverage.expected(conn.execute("SELECT rows FROM events WHERE rows IS NOT NULL ORDER BY id"))
         found = tuple(coverage.compare(conn, want))
     finally:
         if own:

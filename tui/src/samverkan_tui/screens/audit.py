@@ -181,7 +181,7 @@ class AuditScreen(BaseScreen):
             elif report.records:
                 first = report.records[0]
                 what = _(labels.RECORD_TABLES.get(first.table, first.table))
-                key = ", ".join(str(k) for k in json.loads(first.key))
+                key = ", ".join(str(k) for k in first.key_values)
                 self.notify(_("{n} poster skiljer sig från granskningsloggen, bland dem {what} {key}; "
                               "samverkan audit verify listar alla.").format(
                                   n=len(report.records), what=what, key=key), severity="error", markup=False)
