@@ -34,6 +34,11 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("SAMVERKAN_LOAD_PLUGINS", raising=False)
     monkeypatch.delenv("SSH_CONNECTION", raising=False)
     monkeypatch.delenv("SSH_CLIENT", raising=False)
+    # a CLI run in-process may set these from its config (Settings.apply_audit_settings):
+    # recorded as absent first, so whatever a test set is removed after it
+    for name in ("SAMVERKAN_AUDIT_KEY", "SAMVERKAN_AUDIT_PUBLISH_TO"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     return home
 
 
