@@ -608,3 +608,9 @@ class Event:
     rows: dict[str, Any] | None = None
     #: the keyed MAC over the hash, where an audit key is configured (store.anchor)
     mac: str | None = None
+    #: the salt and seal of the event's content (its images and row digests): the hash
+    #: covers the seal, so the content can be erased while the chain still verifies
+    salt: str | None = None
+    sealed: str | None = None
+    #: the erasure or culling event that removed this event's content, if any
+    erased_by: int | None = None

@@ -270,6 +270,9 @@ class RecordField:
     kind: str = "text"  # text | date | bool | choice
     required: bool = True
     choices: tuple[str, ...] = ()
+    #: the field holds personal data (a name, a contact detail): culling blanks it and a
+    #: register extract lists it
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,41 @@ class RecordKind:
     fields: tuple[RecordField, ...]
     source: Source
     description: str = ""
+
+
+#: what a retention rule can govern: the core's kinds of record (a plugin's record kinds
+#: are named by their own key)
+RETAINED = ("contact", "organisation", "collaboration", "decision", "agreement", "follow_up",
+            "document", "record", "user", "notification")
+#: from when a retention period runs: the collaboration's (for a contact: the
+#: organisation's last collaboration's) end, or the record's creation
+RETENTION_FROM = ("ended", "created")
+#: what culling does once the period has passed: remove the record, or blank the fields
+#: that hold personal data and keep the rest (statistics, amounts, dates)
+CULL_ACTIONS = ("remove", "anonymise")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long one kind of record is kept and what happens then (gallring), from the
+    municipality's information management plan (dokumenthanteringsplan).
+
+    :param record: a key of :data:`RETAINED` or of one of the plugin's record kinds.
+    :param years: the retention period; None means the record is kept (bevaras).
+    :param after: from when the period runs (:data:`RETENTION_FROM`).
+    :param cull: what culling does when the period has passed (:data:`CULL_ACTIONS`).
+    :param erasable: whether a person's request for erasure (GDPR art. 17) may anonymise
+        the record before its period has passed; False where the law requires keeping it.
+    :param reason: why the record is kept (shown when an erasure keeps it).
+    """
+
+    record: str
+    years: int | None
+    source: Source
+    after: str = "ended"
+    cull: str = "anonymise"
+    erasable: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -258,11 +258,21 @@ def m012_anchored_chain(db: Database) -> None:
     db["events"].add_column("mac", str)
 
 
+def m013_erasable_event_content(db: Database) -> None:
+    """Events seal their content (``salt``, ``sealed``) so it can be erased later while
+    the chain still verifies; ``erased_by`` names the erasure or culling that removed it
+    (:mod:`samverkan.store.audit`)."""
+    events = db["events"]
+    events.add_column("salt", str)
+    events.add_column("sealed", str)
+    events.add_column("erased_by", int)
+
+
 #: Every migration, in the order it is applied.
 STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_users,
          m005_search_follows_searched_columns, m006_casework_facts, m007_case_documents,
          m008_delivery_and_reminders, m009_form_guide_answers, m010_overview_indexes,
-         m011_records_covered_by_the_chain, m012_anchored_chain)
+         m011_records_covered_by_the_chain, m012_anchored_chain, m013_erasable_event_content)
 
 
 @cache
