@@ -5,6 +5,7 @@ the acting user, the municipality's plugin view and the declared permissions, se
 :mod:`.session`) with the use cases of every subject:
 
 - :mod:`.organisations` — register, look up, change, list
+- :mod:`.contacts` — an organisation's contact persons
 - :mod:`.exchange` — import and export
 - :mod:`.collaborations` — register an initiative, change, list, read one; the form's rules
 - :mod:`.records` — checklist answers, plugin records, conflicts, agreement, follow-ups
@@ -15,6 +16,7 @@ the acting user, the municipality's plugin view and the declared permissions, se
 - :mod:`.exports` — reports and records as Excel, CSV and PDF files
 - :mod:`.form_guide` — the form questionnaire and its recommendation
 - :mod:`.admin` — users, municipality, audit log, backups, outbox, reports
+- :mod:`.privacy` — a person's data: extract, erase, cull
 - :mod:`.demo` — demo data
 """
 
@@ -24,6 +26,7 @@ from samverkan.domain.followups import add_months
 from samverkan.domain.rules import FormRules
 from samverkan.services.admin import AdminUseCases
 from samverkan.services.collaborations import Party
+from samverkan.services.contacts import ContactUseCases
 from samverkan.services.contributions import ContributionUseCases
 from samverkan.services.demo import DemoUseCases
 from samverkan.services.documents import DocumentUseCases
@@ -31,12 +34,14 @@ from samverkan.services.exchange import ExchangeUseCases
 from samverkan.services.exports import ExportUseCases
 from samverkan.services.form_guide import FormGuideUseCases
 from samverkan.services.organisations import OrganisationUseCases
+from samverkan.services.privacy import PrivacyUseCases
 from samverkan.services.session import Permission, Session, use_case
 from samverkan.services.transitions import ConfirmationNeeded, TransitionUseCases
 
 
 class Services(TransitionUseCases, ContributionUseCases, DocumentUseCases, OrganisationUseCases,
-               ExchangeUseCases, ExportUseCases, FormGuideUseCases, AdminUseCases, DemoUseCases):
+               ContactUseCases, ExchangeUseCases, ExportUseCases, FormGuideUseCases, AdminUseCases,
+               PrivacyUseCases, DemoUseCases):
     """Every use case, bound to one database, one municipality and one acting user."""
 
 

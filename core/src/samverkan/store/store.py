@@ -53,6 +53,7 @@ from samverkan.store.migrations import SET_NAME, STEPS, migration_set
 from samverkan.store.organisations import OrganisationRows
 from samverkan.store.oversight import OversightRows
 from samverkan.store.people import PeopleRows
+from samverkan.store.contacts import ContactRows
 from samverkan.store.privacy import PrivacyRows
 from samverkan.store.sql import insert, upsert
 
@@ -63,7 +64,8 @@ WRITE_WAIT_TIMEOUTS = 6
 __all__ = ["COLLAB_SORTS", "Store", "fts_query"]
 
 
-class Store(OrganisationRows, CollaborationRows, CaseworkRows, PeopleRows, OversightRows, PrivacyRows):
+class Store(OrganisationRows, ContactRows, CollaborationRows, CaseworkRows, PeopleRows, OversightRows,
+            PrivacyRows):
     """One SQLite file holding organisations, collaborations and their audit log."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
