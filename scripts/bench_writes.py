@@ -184,7 +184,7 @@ def bench_raw(path: Path, n: int) -> float:
     conn = raw_connect(path)
     conn.executescript("""
         CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, orgnr TEXT NOT NULL,
-            legal_form TEXT, contact TEXT, is_example INTEGER DEFAULT 0,
+            legal_form TEXT, is_example INTEGER DEFAULT 0,
             version INTEGER NOT NULL DEFAULT 1, created_at TEXT, updated_at TEXT);
         CREATE UNIQUE INDEX items_orgnr ON items (orgnr);
         CREATE TABLE events (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
@@ -201,10 +201,10 @@ def bench_raw(path: Path, n: int) -> float:
         now = dt.datetime.now(dt.UTC).isoformat()
         conn.execute("BEGIN IMMEDIATE")
         row = {"name": f"Förening {i + 1}", "orgnr": numbers[i], "legal_form": "ideell förening",
-               "contact": "", "is_example": 0, "version": 1}
+               "is_example": 0, "version": 1}
         item_id = conn.execute(
-            "INSERT INTO items (name, orgnr, legal_form, contact, is_example, version, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO items (name, orgnr, legal_form, is_example, version, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [*row.values(), now, now]).lastrowid
         head = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
         prev_id, prev_hash = head if head else (0, GENESIS)

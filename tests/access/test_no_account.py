@@ -85,12 +85,18 @@ COMMAND_ARGS: dict[tuple[str, ...], list[str]] = {
     ("demo",): ["--municipality", "stockholm", "--force"],
     ("init",): ["--municipality", "stockholm"],
     ("org", "add"): ["Ny förening", "--orgnr", "{orgnr}"],
+    ("org", "contact", "add"): ["1", "--name", "Bo Berg", "--email", "bo@example.se"],
+    ("org", "contact", "edit"): ["1", "--role", "ordförande"],
+    ("org", "contact", "list"): ["1", "--format", "json"],
+    ("org", "contact", "remove"): ["1"],
     ("org", "export"): ["-o", "{tmp}/stranger-orgs.csv"],
     ("org", "import"): ["{import_file}"],
     ("org", "list"): [],
     ("org", "show"): ["1"],
     ("outbox", "list"): ["--pending"],
     ("privacy", "extract"): ["Eva", "--also", "eva@example.org"],
+    ("privacy", "erase"): ["Eva", "--dry-run"],
+    ("privacy", "cull"): ["--dry-run"],
     ("outbox", "send"): [],
     ("outbox", "retry"): [],
     ("worker",): ["--once"],
@@ -127,7 +133,7 @@ def office(tmp_path: Path, registry, orgnr) -> dict[str, Any]:
     db = tmp_path / "office.db"
     for args in (["init", "--municipality", "stockholm"],
                  ["admin", "user", "add", "eva", "--role", "officer"],
-                 ["org", "add", "Förening", "--orgnr", orgnr(1)],
+                 ["org", "add", "Förening", "--orgnr", orgnr(1), "--contact", "Anna Svensson, anna@example.se"],
                  ["collab", "add", "Samverkan", "--form", "informal", "--org", "1"],
                  ["backup", str(tmp_path / "admin-backup.db")]):
         done = invoke(db, args)
@@ -271,6 +277,8 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "offered_forms": ((), {}),
     "organisation": ((1,), {}),
     "organisations": ((), {}),
+    "contacts": ((1,), {}),
+    "contact": ((1,), {}),
     "outbox": ((), {"pending_only": True}),
     "outbox_attempts": ((1,), {}),
     "overdue": ((), {}),
@@ -290,6 +298,8 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "head_mac": (("0" * 64,), {}),
     "check_integrity": ((), {}),
     "privacy_extract": (("Eva",), {}),
+    "privacy_erase": (("Eva",), {"dry_run": True}),
+    "privacy_cull": ((), {"dry_run": True}),
     # writes (and reads of files on the server)
     "add_record": ((1, "consultation", {"topic": "Läxhjälp"}), {}),
     "add_user": (("zed", "reader"), {}),
@@ -320,7 +330,10 @@ USE_CASE_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "attach_document": ((1, "minutes", "Protokoll"), {"reference": "KS 1"}),
     "set_municipality": (("stockholm",), {}),
     "update_collaboration": ((1, 1), {"purpose": "Ändrat"}),
-    "update_organisation": ((1, 1), {"contact": "info@example.se"}),
+    "update_organisation": ((1, 1), {"legal_form": "stiftelse"}),
+    "add_contact": ((1, "Bo Berg"), {"email": "bo@example.se"}),
+    "update_contact": ((1,), {"role": "ordförande"}),
+    "remove_contact": ((1,), {}),
 }
 
 
@@ -342,7 +355,7 @@ def services_office(make_services, orgnr, tmp_path):
     admin = make_services("stockholm", user="root")
     admin.add_user("root", "admin,officer,manager")
     admin.add_user("eva", "officer")
-    admin.register_organisation("Förening", orgnr(1))
+    admin.register_organisation("Förening", orgnr(1), contact="Anna Svensson, anna@example.se")
     admin.register_initiative("Samverkan", "informal", [1])
     (tmp_path / "orgs.csv").write_text(f"name,orgnr\nImporterad,{orgnr(3)}\n", encoding="utf-8")
     return admin, make_services("stockholm", user=STRANGER)

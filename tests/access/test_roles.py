@@ -14,7 +14,10 @@ from samverkan.services import Services
 ACTIONS: dict[str, Callable[[Services, Path, Callable[[int], str]], object]] = {
     "read": lambda s, tmp, orgnr: s.collaborations(),
     "organisation.register": lambda s, tmp, orgnr: s.register_organisation("Ny förening", orgnr(500)),
-    "organisation.update": lambda s, tmp, orgnr: s.update_organisation(1, 1, contact="info@example.se"),
+    "organisation.update": lambda s, tmp, orgnr: s.update_organisation(1, 1, legal_form="stiftelse"),
+    "contact.add": lambda s, tmp, orgnr: s.add_contact(1, "Bo Berg", email="bo@example.se"),
+    "contact.update": lambda s, tmp, orgnr: s.update_contact(1, role="ordförande"),
+    "contact.remove": lambda s, tmp, orgnr: s.remove_contact(1),
     "collaboration.register": lambda s, tmp, orgnr: s.register_initiative("Nytt initiativ", "informal", [1]),
     "collaboration.update": lambda s, tmp, orgnr: s.update_collaboration(1, s.collaboration(1).version, purpose="x"),
     "check.answer": lambda s, tmp, orgnr: s.answer_check(1, "national.competence", "met"),
@@ -36,6 +39,8 @@ ACTIONS: dict[str, Callable[[Services, Path, Callable[[int], str]], object]] = {
     "municipality.set": lambda s, tmp, orgnr: s.set_municipality("stockholm"),
     "backup": lambda s, tmp, orgnr: s.backup(tmp / "backup.db"),
     "privacy.extract": lambda s, tmp, orgnr: s.privacy_extract("Eva"),
+    "privacy.erase": lambda s, tmp, orgnr: s.privacy_erase("Eva", dry_run=True),
+    "privacy.cull": lambda s, tmp, orgnr: s.privacy_cull(dry_run=True),
 }
 
 
@@ -45,10 +50,11 @@ def test_every_permission_has_an_action_under_test():
 
 @pytest.fixture
 def office(make_services, orgnr, tmp_path):
-    """A database with an admin, one organisation and one collaboration in the unit 'Jobbtorg'."""
+    """A database with an admin, one organisation (with a contact person) and one
+    collaboration in the unit 'Jobbtorg'."""
     admin = make_services("stockholm", user="root")
     admin.add_user("root", "admin,officer,manager")
-    admin.register_organisation("Förening", orgnr(1))
+    admin.register_organisation("Förening", orgnr(1), contact="Anna Svensson, anna@example.se")
     admin.register_initiative("Samverkan", "iop", [1], unit="Jobbtorg")
     return admin
 

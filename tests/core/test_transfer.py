@@ -13,7 +13,9 @@ from samverkan.domain.errors import PermissionDenied, StoreError, ValidationErro
 from samverkan.services.transfer import (
     COLLAB_EXPORT_FIELDS,
     ORG_EXPORT_FIELDS,
+    contact_text,
     export_to_file,
+    org_export_fields,
     read_organisations,
     write_rows,
 )
@@ -27,8 +29,19 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def stored(services) -> list[tuple[str, str, str, str]]:
-    """(orgnr, name, legal_form, contact) of every organisation, by number."""
-    return sorted((o.orgnr, o.name, o.legal_form, o.contact) for o in services.organisations(limit=100_000))
+    """(orgnr, name, legal_form, contact) of every organisation, by number; the contact is
+    its first contact person as text, as a CSV export writes it."""
+    out = []
+    for o in services.organisations(limit=100_000):
+        people = services.contacts(o.id)
+        out.append((o.orgnr, o.name, o.legal_form, contact_text(people[0] if people else None)))
+    return sorted(out)
+
+
+def people(services) -> list[tuple[str, str, str, str, str]]:
+    """(orgnr, name, role, email, phone) of every contact person, by number and as added."""
+    return [(o.orgnr, c.name, c.role, c.email, c.phone) for o in sorted(
+        services.organisations(limit=100_000), key=lambda o: o.orgnr) for c in services.contacts(o.id)]
 
 
 def org_events(services) -> list:
@@ -197,13 +210,36 @@ def test_export_then_import_into_a_fresh_database(make_services, orgnr, tmp_path
     s.register_organisation("Stadsmissionen", orgnr(1), "stiftelse", "info@example.org")
     s.register_organisation('Förening "Citat"; med, skiljetecken', orgnr(2))
     s.register_organisation("Två\nrader [bold]markup[/bold]", orgnr(3), "ekonomisk förening", "Tel: 08-123")
+    s.add_contact(orgnr(1), "Anna Svensson", role="ordförande", email="anna@example.org", phone="070-123 45 67")
     out = tmp_path / f"orgs.{fmt}"
-    assert export_to_file(s.export_organisations(), ORG_EXPORT_FIELDS, fmt, out) == 3
+    assert export_to_file(s.export_organisations(), org_export_fields(fmt), fmt, out) == 3
 
     fresh = make_services(db=tmp_path / "second.db")
     result = fresh.import_organisations(read_organisations(out))
     assert result.imported == 3 and result.ok
     assert stored(fresh) == stored(s)
+    if fmt == "json":  # every contact person with every field
+        assert people(fresh) == people(s) and len(people(s)) == 3
+    else:  # the first contact person of each, without the role
+        assert people(fresh) == [p for p in people(s) if p[1] != "Anna Svensson"]
+
+
+def test_a_contact_is_parsed_into_its_fields_and_a_bad_contacts_list_refuses_the_row(make_services, orgnr,
+                                                                                       tmp_path):
+    s = make_services()
+    objects = [
+        {"name": "Ett", "orgnr": orgnr(1), "contact": "Anna Svensson, anna@example.se, 070-123 45 67"},
+        {"name": "Två", "orgnr": orgnr(2), "contacts": [{"name": "Bo", "role": "kassör", "phone": "08-123 45 67"}]},
+        {"name": "Tre", "orgnr": orgnr(3), "contacts": [{"name": "Cecilia", "email": "inte en adress"}]},
+        {"name": "Fyra", "orgnr": orgnr(4), "contacts": "Dag"},
+    ]
+    path = write(tmp_path / "c.json", "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False) for o in objects) + "\n]")
+    result = s.import_organisations(read_organisations(path))
+    assert result.imported == 2
+    assert people(s) == [(orgnr(1), "Anna Svensson", "", "anna@example.se", "070-123 45 67"),
+                         (orgnr(2), "Bo", "kassör", "", "08-123 45 67")]
+    assert [(line, message.split(":")[0]) for line, message in result.errors] == [(4, "email"), (5, "contacts")]
+    assert s.verify_audit().ok
 
 
 def test_export_of_collaborations(make_services, orgnr, tmp_path):
@@ -296,7 +332,7 @@ def test_markup_stays_literal_and_escape_sequences_are_removed(make_services, or
     result = s.import_organisations(read_organisations(path))
     assert result.imported == 2
     assert s.organisation(orgnr(1)).name == "[bold]Fet[/bold] förening"
-    assert s.organisation(orgnr(1)).contact == "[link=x]y[/link]"
+    assert [c.name for c in s.contacts(orgnr(1))] == ["[link=x]y[/link]"]
     assert s.organisation(orgnr(2)).name == "Röd förening"
     (line, message), = result.errors
     assert "unknown field" in message and "\x1b" not in message  # quoted, never sent raw to a terminal

@@ -47,10 +47,12 @@ def rewrite(path: Path, event_id: int, after: dict) -> None:
     for row in rows:
         if row["id"] == event_id:
             row["after"] = audit.canonical(after)
+        if row["salt"] is not None:  # the forger knows the scheme: it re-seals the content
+            row["sealed"] = audit.seal(row["salt"], row)
         row["prev_hash"] = prev
         row["hash"] = prev = audit.event_hash(row)
-        conn.execute("UPDATE events SET after = ?, prev_hash = ?, hash = ? WHERE id = ?",
-                     [row["after"], row["prev_hash"], row["hash"], row["id"]])
+        conn.execute("UPDATE events SET after = ?, sealed = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                     [row["after"], row["sealed"], row["prev_hash"], row["hash"], row["id"]])
     conn.commit()
     conn.close()
 

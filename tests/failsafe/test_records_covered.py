@@ -103,11 +103,11 @@ def test_every_tampered_record_is_named_at_once(demo_db, tmp_path, cli):
     path = tampered(demo_db, tmp_path,
                     "UPDATE decisions SET considerations = 'x' WHERE id = " + FIRST.format(t="decisions"),
                     "DELETE FROM contributions WHERE id = " + FIRST.format(t="contributions"),
-                    "UPDATE organisations SET contact = 'x', name = 'y' WHERE id = " + FIRST.format(t="organisations"))
+                    "UPDATE organisations SET legal_form = 'x', name = 'y' WHERE id = " + FIRST.format(t="organisations"))
     result = cli("audit", "verify", db_path=path)
     lines = [line for line in result.stderr.splitlines() if line.startswith("record: ")]
     assert len(lines) == 3 and "3 record(s) differ" in result.stderr
-    assert any("(column contact, name)" in line for line in lines)
+    assert any("(column legal_form, name)" in line for line in lines)
 
 
 def test_a_backup_of_a_tampered_database_says_so(demo_db, tmp_path, cli):

@@ -76,7 +76,9 @@ def walk_everything(s: Services) -> int:
     other = s.register_organisation(nasty("Förening B"), orgnr(41), contact=nasty("kontakt"))
     org = s.register_organisation(nasty("Förening A"), orgnr(40), legal_form="ideell förening",
                                   contact=nasty("Eva, 070-1234567"))
-    s.update_organisation(org.id, org.version, contact=nasty("ny kontakt"))
+    [person] = s.contacts(org.id)
+    s.update_contact(person.id, name=nasty("ny kontakt"), role=nasty("roll"))
+    s.add_contact(org.id, nasty("Per"), role=nasty("kassör"), email="per@example.se")
     s.add_user(s.actor, "admin,officer,manager")
     s.add_user("eva", "officer", unit=nasty("Jobbtorg"))
     fields = {name: nasty(name) for name in ("unit", "manager", "target_group", "purpose", "challenge",
@@ -130,6 +132,8 @@ def test_every_text_stored_through_the_cli_is_clean(tmp_path, registry):
         ["init", "--municipality", "stockholm"],
         ["org", "add", nasty("Förening"), "--orgnr", orgnr(1), "--contact", nasty("kontakt")],
         ["org", "add", nasty("Förening B"), "--orgnr", orgnr(2)],
+        ["org", "contact", "add", "1", "--name", nasty("Anna"), "--role", nasty("roll")],
+        ["org", "contact", "edit", "1", "--name", nasty("Anna Svensson")],
         ["collab", "add", nasty("Läxhjälp"), "--form", "informal", "--org", "1",
          *[a for name in ("unit", "manager", "target-group", "purpose", "challenge", "policy-link",
                           "activity", "participants", "referral", "case-number")

@@ -75,7 +75,7 @@ def test_every_document_with_a_text_is_cited_and_none_without(sthlm):
             assert doc.source().document in cited, doc.key
         else:
             assert doc.source().document not in cited, doc.key
-    assert {d.key for d in sthlm.view.municipality.documents if not d.text_file} == {"iop_2023", "democracy_2021"}
+    assert {d.key for d in sthlm.view.municipality.documents if not d.text_file and not d.software} == {"iop_2023", "democracy_2021"}
 
 
 def test_every_object_states_its_level_and_quote(sthlm):

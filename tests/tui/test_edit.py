@@ -56,29 +56,27 @@ async def press_edit(pilot: Any) -> Any:
     return pilot.app.screen
 
 
-async def test_edit_organisation_name_and_contact(make_app, orgnr):
+async def test_edit_organisation_name(make_app, orgnr):
     app = make_app("stockholm")
     org = app.services.register_organisation("Stadsmissionen", orgnr(1), contact="info@example.org")
     async with app.run_test(size=SIZE) as pilot:
         await open_organisation(pilot)
         form = await press_edit(pilot)
-        assert form.values() == {"name": "Stadsmissionen", "orgnr": orgnr(1),
-                                 "legal_form": "ideell förening", "contact": "info@example.org"}
+        # the contact persons are changed one by one on the organisation, not here
+        assert form.values() == {"name": "Stadsmissionen", "orgnr": orgnr(1), "legal_form": "ideell förening"}
         notes = collect_notes(app)
-        await fill_form(pilot, {"name": "Stockholms Stadsmission", "contact": "kontakt@example.org"})
+        await fill_form(pilot, {"name": "Stockholms Stadsmission"})
         assert screen_name(app) == "OrganisationScreen", form_errors(app)
         assert notes == ["Ändringarna är sparade."]
         shown = app.screen.query_one("#org-facts").render().plain
-        assert "Stockholms Stadsmission" in shown and "kontakt@example.org" in shown
+        assert "Stockholms Stadsmission" in shown
     stored = row(app, "organisations", org.id)
-    assert (stored["name"], stored["contact"], stored["orgnr"]) == (
-        "Stockholms Stadsmission", "kontakt@example.org", orgnr(1))
-    assert stored["version"] == 2
+    assert (stored["name"], stored["orgnr"], stored["version"]) == ("Stockholms Stadsmission", orgnr(1), 2)
     [event] = updates(app, "organisation", org.id)
     assert event.action == "organisation.update" and event.actor == "anna"
-    assert (event.before["name"], event.before["contact"]) == ("Stadsmissionen", "info@example.org")
-    assert (event.after["name"], event.after["contact"]) == ("Stockholms Stadsmission", "kontakt@example.org")
+    assert (event.before["name"], event.after["name"]) == ("Stadsmissionen", "Stockholms Stadsmission")
     assert event.before["version"] == 1 and event.after["version"] == 2
+    assert [c.name for c in app.services.contacts(org.id)] == ["info@example.org"]  # untouched
     assert app.services.verify_audit().ok
 
 
@@ -88,19 +86,17 @@ async def test_invalid_organisation_number_is_shown_under_the_field(make_app, or
     async with app.run_test(size=SIZE) as pilot:
         await open_organisation(pilot)
         form = await press_edit(pilot)
-        await fill_form(pilot, {"name": "Nytt namn", "orgnr": "802012-3456", "contact": "a@b.se"})
+        await fill_form(pilot, {"name": "Nytt namn", "orgnr": "802012-3456"})
         assert screen_name(app) == "FormScreen"
         error_box = form.query_one(f"#err-{[f.key for f in form.fields].index('orgnr')}")
         assert error_box.display and "kontrollsiffran" in str(error_box.render())  # Swedish interface
         assert not form.query_one("#form-error").display  # under the field, not above the form
-        assert form.values() == {"name": "Nytt namn", "orgnr": "802012-3456",
-                                 "legal_form": "ideell förening", "contact": "a@b.se"}
+        assert form.values() == {"name": "Nytt namn", "orgnr": "802012-3456", "legal_form": "ideell förening"}
         assert app.focused is form.widget_for("orgnr")
         await pilot.press("escape")
         await settle(pilot)
     stored = row(app, "organisations", org.id)
-    assert (stored["name"], stored["orgnr"], stored["contact"], stored["version"]) == (
-        "Stadsmissionen", orgnr(1), "", 1)
+    assert (stored["name"], stored["orgnr"], stored["version"]) == ("Stadsmissionen", orgnr(1), 1)
     assert updates(app, "organisation", org.id) == []
 
 
@@ -210,14 +206,13 @@ async def test_stale_organisation_edit_overwrites_nothing(make_app, orgnr):
     async with app.run_test(size=SIZE) as pilot:
         await open_organisation(pilot)
         form = await press_edit(pilot)
-        s.update_organisation(org.id, org.version, contact="annan@example.org")
+        s.update_organisation(org.id, org.version, legal_form="stiftelse")
         await fill_form(pilot, {"name": "Mitt namn"})
         assert screen_name(app) == "FormScreen"
         assert any("har ändrats av någon annan" in e for e in form_errors(app))
-        assert form.values()["name"] == "Mitt namn" and form.values()["contact"] == ""
+        assert form.values()["name"] == "Mitt namn" and form.values()["legal_form"] == "ideell förening"
     stored = row(app, "organisations", org.id)
-    assert (stored["name"], stored["contact"], stored["version"]) == (
-        "Stadsmissionen", "annan@example.org", 2)
+    assert (stored["name"], stored["legal_form"], stored["version"]) == ("Stadsmissionen", "stiftelse", 2)
 
 
 async def test_markup_typed_into_a_name_is_stored_and_shown_literally(make_app, orgnr):

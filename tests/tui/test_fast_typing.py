@@ -46,12 +46,13 @@ async def test_enter_on_the_last_field_saves_what_was_typed_before_it(make_app, 
         results: list = []
         app.push_screen(organisation_form(app.services), results.append)
         await settle(pilot)
-        # name, number, legal form (a list: tab past it), then the contact, the last field
+        # name, number, legal form (a list: tab past it), then the contact person, the last field
         queue_keys(app, [*"Förening X", "enter", *number, "enter"])
         await settle(pilot)
         await pilot.press("tab")
-        queue_keys(app, [*"kontakt@example.org", "enter"])
+        queue_keys(app, [*"Eva, kontakt@example.org", "enter"])
         await settle(pilot)
         assert results and results[0] is not None, "enter on the last field should save"
         org = app.services.organisation(number)
-        assert (org.name, org.contact) == ("Förening X", "kontakt@example.org")
+        assert org.name == "Förening X"
+        assert [(c.name, c.email) for c in app.services.contacts(org.id)] == [("Eva", "kontakt@example.org")]

@@ -2,10 +2,11 @@
 
 A Pilot walk through every screen of the Swedish TUI on both municipalities' demo data
 (collaborations at every stage): the home list, its filter and new-collaboration forms,
-the command palette and help, the organisations (list, detail, forms, import), every tab
-of every collaboration, every form its keys open, its findings, every report and its
-tables, the comparison and a rule, the audit log, an event and the log's filter. Each
-screen's text (as the terminal shows it) must hold no word the detector knows as internal:
+the command palette and help, the organisations (list, detail, forms, contact persons,
+import), every tab of every collaboration, every form its keys open, its findings, every
+report and its tables, the comparison and a rule, the audit log, an event and the log's
+filter. Each screen's text (as the terminal shows it) must hold no word the detector knows
+as internal:
 
 - **keys** from the core's data: the stages (``lifecycle.STAGES``), the forms, answers
   and initiators (``domain.model``), the actions (``lifecycle.ACTIONS``), and every key
@@ -219,9 +220,13 @@ async def walk_organisations(w: Walk) -> None:
         await w.back_to("OrganisationsScreen")
     await w.press("enter")
     await w.look("organisation")
-    await w.press("e")
-    await w.look("organisation form")
-    await w.back_to("OrganisationScreen")
+    # its form, and the forms of its contact persons: a new one, the one under the cursor
+    # (where it has one), removing it
+    for key, where in (("e", "organisation form"), ("k", "new contact person form"),
+                       ("r", "contact person form"), ("x", "remove contact person")):
+        await w.press(key)
+        await w.look(where)
+        await w.back_to("OrganisationScreen")
     await w.back_to("CollaborationsScreen")
 
 

@@ -142,7 +142,8 @@ async def test_form_keeps_input_and_shows_error_at_the_field(make_app, orgnr):
         assert app.focused is form.widget_for("orgnr")
         await fill_form(pilot, {"orgnr": orgnr(5)})
         assert screen_name(app) == "OrganisationScreen"
-    assert app.services.organisation(orgnr(5)).contact == "a@b.se"
+    org = app.services.organisation(orgnr(5))
+    assert [(c.name, c.email) for c in app.services.contacts(org.id)] == [("a@b.se", "a@b.se")]
 
 
 async def test_agreement_period_error_and_conflict_of_interest(make_app, orgnr):
@@ -286,7 +287,7 @@ async def test_audit_log_filters_and_shows_an_event(make_app, orgnr):
         import sqlite3
 
         with sqlite3.connect(app.services.store.path) as raw:
-            raw.execute("UPDATE organisations SET contact = 'x'")
+            raw.execute("UPDATE organisations SET legal_form = 'x'")
         await pilot.press("c")
         await settle(pilot)
         assert "poster skiljer sig från granskningsloggen, bland dem organisation 1" in notes[-1]

@@ -36,13 +36,60 @@ def organisation_form(services: Any) -> FormScreen:
         Field("orgnr", _("Organisationsnummer"), required=True, placeholder="NNNNNN-NNNN"),
         Field("legal_form", _("Juridisk form"), "choice", required=True, value=LEGAL_FORMS[0],
               choices=[(f, f) for f in LEGAL_FORMS]),
-        Field("contact", _("Kontakt")),
+        # one contact person, registered with the organisation: the core tells the name,
+        # the e-mail address and the number apart; more are added on the organisation
+        Field("contact", _("Kontaktperson"), placeholder=_("namn, e-post, telefon")),
     ]
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:
         return services.register_organisation(v["name"], v["orgnr"], v["legal_form"], v["contact"])
 
     return FormScreen(_("Ny organisation"), fields, submit)
+
+
+def contact_form(services: Any, org: Any, contact: Any = None) -> FormScreen:
+    """Add a contact person to ``org``, or change ``contact``: name, role, e-mail
+    address and telephone number (one service call, audited).
+
+    A change sends only the fields that changed, with the version that was shown, so a
+    change someone else made meanwhile is refused instead of overwritten.
+    """
+    fields = [
+        Field("name", _("Namn"), required=True, value=contact.name if contact else None),
+        Field("role", _("Roll"), value=contact.role if contact else None, placeholder=_("t.ex. ordförande")),
+        Field("email", _("E-post"), value=contact.email if contact else None, placeholder="namn@exempel.se"),
+        Field("phone", _("Telefon"), value=contact.phone if contact else None, placeholder="070-123 45 67"),
+    ]
+    if contact is None:
+        def add(v: dict[str, Any], confirm: bool) -> Any:
+            return services.add_contact(org.id, v["name"], role=v["role"], email=v["email"], phone=v["phone"])
+
+        return FormScreen(_("Ny kontaktperson"), fields, add, intro=org.name)
+
+    def change(v: dict[str, Any], confirm: bool) -> Any:
+        changes = _changes(fields, v)
+        if not changes:
+            return UNCHANGED
+        return services.update_contact(contact.id, version=contact.version, **changes)
+
+    return FormScreen(_("Ändra kontaktperson"), fields, change, intro=org.name)
+
+
+def describe_contact(contact: Any) -> str:
+    """A contact person in one line: 'Anna Svensson (ordförande), anna@example.se, 070-…'."""
+    who = f"{contact.name} ({contact.role})" if contact.role else contact.name
+    return ", ".join([who, *(p for p in (contact.email, contact.phone) if p and p != contact.name)])
+
+
+def remove_contact_form(services: Any, contact: Any) -> FormScreen:
+    """Confirm removing a contact person (ctrl+s removes it; the audit log keeps it)."""
+    def submit(v: dict[str, Any], confirm: bool) -> Any:
+        return services.remove_contact(contact.id)
+
+    intro = describe_contact(contact) + "\n" + _("Kontaktpersonen tas bort. Granskningsloggen behåller vad "
+                                                  "som var registrerat.")
+    return FormScreen(_("Ta bort kontaktperson?"), [], submit, intro=intro,
+                      save_label=_("tar bort kontaktpersonen"))
 
 
 def collaboration_form(services: Any, offers: list[Any], org: str = "", *, form: str | None = None,
@@ -134,7 +181,8 @@ def _changes(fields: list[Field], values: dict[str, Any]) -> dict[str, Any]:
 
 
 def edit_organisation_form(services: Any, org: Any) -> FormScreen:
-    """Edit an organisation's name, number, legal form and contact.
+    """Edit an organisation's name, number and legal form (its contact persons are
+    changed one by one on the organisation: :func:`contact_form`).
 
     Only changed fields are sent, together with the version that was shown, so a change
     someone else made meanwhile is refused (StaleUpdate) instead of overwritten.
@@ -148,7 +196,6 @@ def edit_organisation_form(services: Any, org: Any) -> FormScreen:
               placeholder="NNNNNN-NNNN"),
         Field("legal_form", _("Juridisk form"), "choice", required=True, value=org.legal_form,
               choices=[(f, f) for f in legal_forms]),
-        Field("contact", _("Kontakt"), value=org.contact),
     ]
 
     def submit(v: dict[str, Any], confirm: bool) -> Any:

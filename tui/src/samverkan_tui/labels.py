@@ -78,6 +78,7 @@ AUTHORITIES = {"manager": N_("ansvarig chef"), "board": N_("nämnden")}
 ENTITIES = {
     "collaboration": N_("samverkan"),
     "organisation": N_("organisation"),
+    "contact": N_("kontaktperson"),
     "user": N_("användare"),
     "notification": N_("meddelande"),
     "meta": N_("inställning"),
@@ -98,6 +99,7 @@ RECORD_TABLES = {
     "documents": N_("dokument"),
     "records": N_("post"),
     "users": N_("användare"),
+    "contacts": N_("kontaktperson"),
 }
 #: the audit log's actions (transitions and plugin records are named by :func:`event`)
 EVENTS = {
@@ -105,6 +107,9 @@ EVENTS = {
     "collaboration.update": N_("Uppgifter ändrade"),
     "organisation.create": N_("Organisation registrerad"),
     "organisation.update": N_("Organisation ändrad"),
+    "contact.add": N_("Kontaktperson tillagd"),
+    "contact.update": N_("Kontaktperson ändrad"),
+    "contact.remove": N_("Kontaktperson borttagen"),
     "check.answer": N_("Kontrollpunkt besvarad"),
     "contributions.replace": N_("Bidrag ersatta"),
     "contribution.add": N_("Bidragsrad tillagd"),
@@ -201,6 +206,7 @@ FIELDS = {
     "is_example": N_("Exempeldata"), "created_at": N_("Skapad"), "updated_at": N_("Ändrad"),
     "next_follow_up": N_("Nästa uppföljning"),
     "name": N_("Namn"), "orgnr": N_("Org.nr"), "legal_form": N_("Juridisk form"), "contact": N_("Kontakt"),
+    "role": N_("Roll"), "email": N_("E-post"), "phone": N_("Telefon"),
     "collaboration_id": N_("Samverkan"), "organisation_id": N_("Organisation"),
     "check_id": N_("Kontrollpunkt"), "answer": N_("Svar"), "note": N_("Anteckning"),
     "answered_by": N_("Besvarad av"), "answered_at": N_("Besvarad"),

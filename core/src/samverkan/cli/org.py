@@ -24,7 +24,9 @@ def org_group() -> None:
 @click.argument("name")
 @click.option("--orgnr", required=True, help="Swedish organisation number, NNNNNN-NNNN.")
 @click.option("--legal-form", default="ideell förening", show_default=True)
-@click.option("--contact", default="")
+@click.option("--contact", default="",
+              help="A contact person as text, e.g. 'Anna Svensson, anna@example.se, 070-123 45 67' "
+                   "(name, e-mail and number are told apart; see `org contact add` for more).")
 @pass_app
 def org_add(app: AppContext, name: str, orgnr: str, legal_form: str, contact: str) -> None:
     """Register an organisation; prints its id (and, on stderr, an advisory when the
@@ -63,6 +65,11 @@ def org_show(app: AppContext, ref: str) -> None:
     s = app.services
     org = s.organisation(ref)
     click.echo(f"{org.name} ({org.orgnr}), {org.legal_form}, id {org.id}")
+    people = s.contacts(org.id)
+    if people:
+        click.echo("\ncontact persons:")
+        click.echo(_contact_table(people))
+        click.echo("")
     rows = s.collaborations(CollabQuery(organisation_id=org.id, limit=1000))
     click.echo(text_table(["id", "title", "form", "stage"],
                           [[r["id"], r["title"], r["form"], r["stage"]] for r in rows]))
@@ -78,7 +85,8 @@ def org_import(app: AppContext, file: Path, fmt: str | None, dry_run: bool) -> N
     """Register the organisations of a CSV or JSON file.
 
     CSV: a header with name, orgnr, legal_form, contact (comma or semicolon separated,
-    UTF-8). JSON: a list of objects with those keys. Numbers already registered are
+    UTF-8; a contact is one person as text, "name, e-mail, number"). JSON: a list of
+    objects with those keys, or with "contacts": objects with name, role, email, phone. Numbers already registered are
     skipped; invalid rows are listed with their line and stored nothing, the valid rows
     are stored. Exit status 1 when any row was invalid.
     """
@@ -136,7 +144,77 @@ def write_export(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: s
 @export_options
 @pass_app
 def org_export(app: AppContext, fmt: str | None, output: Path | None) -> None:
-    """Write every organisation as CSV or JSON (importable with `org import`)."""
-    from samverkan.services.transfer import ORG_EXPORT_FIELDS
+    """Write every organisation as CSV or JSON (importable with `org import`): JSON lists
+    every contact person, CSV and workbooks the first as text."""
+    from samverkan.services.transfer import guess_format, org_export_fields
 
-    write_export(app.services.export_organisations(), ORG_EXPORT_FIELDS, fmt, output)
+    chosen = fmt or (guess_format(output) if output else "csv")
+    write_export(app.services.export_organisations(), org_export_fields(chosen), chosen, output)
+
+
+# -- contact persons ---------------------------------------------------------------------------
+
+
+def _contact_table(people: list[Any]) -> str:
+    return text_table(["id", "name", "role", "e-mail", "phone"],
+                      [[c.id, c.name, c.role, c.email, c.phone] for c in people])
+
+
+@org_group.group("contact")
+def contact_group() -> None:
+    """An organisation's contact persons: add, list, edit, remove."""
+
+
+@contact_group.command("add")
+@click.argument("org_ref")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--role", default="", help="Their role, e.g. 'ordförande'.")
+@click.option("--email", default="", help="E-mail address.")
+@click.option("--phone", default="", help="Telephone number (digits, spaces, +, - and parentheses).")
+@pass_app
+def contact_add(app: AppContext, org_ref: str, name: str, role: str, email: str, phone: str) -> None:
+    """Add a contact person to an organisation (by id or organisation number); prints the
+    person's id."""
+    c = app.services.add_contact(org_ref, name, role=role, email=email, phone=phone)
+    click.echo(c.id)
+
+
+@contact_group.command("list")
+@click.argument("org_ref")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@pass_app
+def contact_list(app: AppContext, org_ref: str, fmt: str, as_json: bool) -> None:
+    """List an organisation's contact persons."""
+    people = app.services.contacts(org_ref)
+    if as_json or fmt == "json":
+        echo_json([asdict(c) for c in people])
+        return
+    click.echo(_contact_table(people))
+
+
+@contact_group.command("edit")
+@click.argument("contact_id", type=int)
+@click.option("--name", default=None)
+@click.option("--role", default=None)
+@click.option("--email", default=None, help="E-mail address ('' removes it).")
+@click.option("--phone", default=None, help="Telephone number ('' removes it).")
+@pass_app
+def contact_edit(app: AppContext, contact_id: int, name: str | None, role: str | None, email: str | None,
+                 phone: str | None) -> None:
+    """Change a contact person; only the options given change (audited)."""
+    changes = {k: v for k, v in (("name", name), ("role", role), ("email", email), ("phone", phone))
+               if v is not None}
+    if not changes:
+        raise click.UsageError("give --name, --role, --email or --phone")
+    c = app.services.update_contact(contact_id, **changes)
+    click.echo(_contact_table([c]))
+
+
+@contact_group.command("remove")
+@click.argument("contact_id", type=int)
+@pass_app
+def contact_remove(app: AppContext, contact_id: int) -> None:
+    """Remove a contact person (the audit log keeps what it was)."""
+    c = app.services.remove_contact(contact_id)
+    click.echo(f"contact person {c.id} ({c.name}) removed")

@@ -29,6 +29,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read": _ALL,
     "organisation.register": _WORK,
     "organisation.update": _WORK,
+    "contact.add": _WORK,
+    "contact.update": _WORK,
+    "contact.remove": _WORK,
     "collaboration.register": _WORK,
     "collaboration.update": _WORK,
     "check.answer": _WORK,
@@ -48,6 +51,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "municipality.set": frozenset({"admin"}),
     "backup": frozenset({"admin"}),
     "privacy.extract": frozenset({"admin"}),
+    "privacy.erase": frozenset({"admin"}),
+    "privacy.cull": frozenset({"admin"}),
 }
 
 #: actions a manager may only take for collaborations of their own unit

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         CheckAnswer,
         CheckItem,
         Collaboration,
+        Contact,
         Contribution,
         FollowUp,
         Organisation,
@@ -69,7 +70,11 @@ class WorkSession(ReadSession, Protocol):
 
     def register_organisation(self, name: str, orgnr: str, legal_form: str = ...,
                               contact: str = ..., is_example: bool = ...) -> Organisation:
-        """Register an organisation."""
+        """Register an organisation (``contact``: one contact person as text)."""
+
+    def add_contact(self, org_id: int | str, name: str, role: str = ..., email: str = ...,
+                    phone: str = ...) -> Contact:
+        """Add a contact person to an organisation."""
 
     def register_initiative(self, title: str, form: str, organisations: list[int | str],
                             initiator: str = ..., **fields: Any) -> Collaboration:

@@ -4,9 +4,10 @@
 checks each against the schema (:mod:`samverkan.plugin.schema`), then checks what the
 files refer to across each other (documents, record kinds, checklist items, topics,
 unique ids) and builds the core's objects: the :class:`Municipality`, forms, checklist,
-record kinds, agreement sections, decision authorities, follow-up policies, rule texts,
-topics and declared gates. Python that the data names as ``"module:attr"`` (a report's
-``build``, SROI's ``evaluate``, a ``python`` gate) is imported when first asked for.
+record kinds, retention rules, agreement sections, decision authorities, follow-up
+policies, rule texts, topics and declared gates. Python that the data names as
+``"module:attr"`` (a report's ``build``, SROI's ``evaluate``, a ``python`` gate) is
+imported when first asked for.
 Any problem is one :class:`~samverkan.plugin.schema.SchemaError` naming file, line and key.
 
 **Dated versions.** A document may carry the period its rules apply (``valid_from``,
@@ -48,6 +49,7 @@ from samverkan.domain.rules import (
     RecordField,
     RecordKind,
     Report,
+    Retention,
     RuleText,
     Validity,
 )
@@ -61,6 +63,7 @@ from samverkan.plugin.schema import (
     SchemaError,
     as_date,
     entries,
+    retention_error,
 )
 
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -285,6 +288,8 @@ class DataPack:
         #: the national set each check belongs to (None: none), in data order
         self._check_sets = [i.get("set") for i in self.tables["checks"]]
         self.record_kinds = {k.key: k for k in self._each("record_kinds", self._record_kind)}
+        #: how long each record is kept (``[[retention]]``), by record; one entry per record
+        self.retention = {r.record: r for r in self._each("retention", self._retention)}
         self.adoptions = {i.get("set"): self._source(i) for i in self._unique("adopt")}
         self._sections_v = self._versions("agreement_sections", lambda i: (self._section(i), self._forms(i)))
         self.sections = [s for _v, s in self._sections_v]
@@ -344,6 +349,15 @@ class DataPack:
             fields.append(RecordField(**{**f, "choices": tuple(f.get("choices", ()))}))
         return RecordKind(item.get("key"), item.get("label"), tuple(fields), self._source(item),
                           item.get("description", ""))
+
+    def _retention(self, item: Located) -> Retention:
+        rule = Retention(item.get("record"), item.get("years"), self._source(item), item.get("after", "ended"),
+                         item.get("cull", "anonymise"), item.get("erasable", False), item.get("reason", ""))
+        problem = retention_error(rule, self.record_kinds)
+        if problem:
+            key, message = problem
+            raise item.error(key if key in item.data else None, message)
+        return rule
 
     def _section(self, item: Located) -> AgreementSection:
         # required: what the level makes it (a requirement must be there; a recommendation

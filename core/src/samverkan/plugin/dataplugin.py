@@ -50,6 +50,7 @@ _DECLARED_BY = {
     "register_rules": "rules", "register_topics": "topics", "register_gates": "gates",
     "register_reports": "reports", "lifecycle_event": "notifications", "load_demo": "demo",
     "register_form_guide": "form_guide", "periodic_notifications": "notifications",
+    "register_retention": "retention",
 }
 
 
@@ -101,6 +102,12 @@ class DataPlugin:
         """The ``[[record_kinds]]``."""
         for kind in self.pack.record_kinds.values():
             register(kind)
+
+    @hookimpl
+    def register_retention(self, register: Callable[[Any], None]) -> None:
+        """The ``[[retention]]`` entries, one per record."""
+        for rule in self.pack.retention.values():
+            register(rule)
 
     @hookimpl
     def agreement_sections(self, form: str, on: dt.date | None) -> list[AgreementSection]:

@@ -128,6 +128,25 @@ def register_record_kinds(register: Callable[[Any], None]) -> None:
     """
 
 
+@hookspec
+def register_retention(register: Callable[[Any], None]) -> None:
+    """Register how long each kind of record is kept and what culling (gallring) does then,
+    from the municipality's information management plan (dokumenthanteringsplan).
+
+    The core culls the records whose period has passed and answers requests for erasure
+    (GDPR art. 17) with these rules. A record without a rule is kept and not erasable:
+    where the plan says nothing, nothing is culled. A record kind of the plugin without a
+    rule of its own follows the rule for ``"record"``.
+
+    :param register: call with one :class:`samverkan.domain.rules.Retention` per record: a
+        key of :data:`samverkan.domain.rules.RETAINED` or of one of the plugin's record
+        kinds, once each. ``years`` None keeps the record for ever (bevaras); ``cull``
+        ``"remove"`` is refused for the records the case's others depend on (collaboration,
+        organisation, decision, agreement); a record that is not ``erasable`` needs a
+        ``reason``. A refused rule is reported as a problem of the plugin.
+    """
+
+
 # -------------------------------------------------------------------------
 # Decision, agreement, follow-up
 # -------------------------------------------------------------------------

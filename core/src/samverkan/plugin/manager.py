@@ -29,8 +29,9 @@ import pluggy
 from samverkan.domain.errors import SamverkanError, ValidationError
 from samverkan.domain.form_guide import GuideRule
 from samverkan.domain.lifecycle import CORE_GATES, Gate
-from samverkan.domain.model import FORM_KEYS, CheckItem
+from samverkan.domain.model import FORM_KEYS, CheckItem, Source
 from samverkan.domain.rules import (
+    RETAINED,
     AgreementSection,
     DecisionAuthority,
     Document,
@@ -40,16 +41,20 @@ from samverkan.domain.rules import (
     Municipality,
     RecordKind,
     Report,
+    Retention,
     RuleText,
 )
 from samverkan.domain.topics import TOPICS, Topic, extra_topic_error, value_error
 from samverkan.i18n import msg
 from samverkan.plugin import hookspecs
+from samverkan.plugin.schema import retention_error
 
 ENTRY_POINT_GROUP = "samverkan"
 DEFAULT_PLUGINS = ("samverkan.plugin.national",)
 #: how many dated views a view keeps (one per decision date asked for, least recent dropped)
 DATED_VIEWS = 64
+#: the source of the retention of a record the municipality's plan says nothing about
+UNSTATED_RETENTION = Source("samverkan: kommunens dokumenthanteringsplan anger ingen gallring", level="default")
 
 
 @dataclass
@@ -145,7 +150,7 @@ class Registry:
         for key in self.municipalities():
             view = self.view(key)
             view.forms(), view.checks(), view.gates(), view.record_kinds(), view.rules(), view.reports()
-            view.topics()
+            view.topics(), view.retention()
             for form in FORM_KEYS:
                 view.decision_authority(form), view.agreement_sections(form), view.follow_up_policy(form)
         return self.problems
@@ -410,6 +415,46 @@ class MunicipalityView:
     def record_kinds(self) -> dict[str, RecordKind]:
         """Plugin record kinds by key."""
         return {k.key: k for k in self._collect("register_record_kinds", RecordKind, lambda k: k.key)}
+
+    def retention(self) -> dict[str, Retention]:
+        """How long each record is kept and what culling does then, as the municipality's
+        information management plan says, by record (a key of
+        :data:`~samverkan.domain.rules.RETAINED` or of a record kind).
+
+        Only what the plugins register: a record without an entry is kept (bevaras) and
+        not erasable, and a record kind without one follows the entry for ``"record"``;
+        :meth:`retention_of` applies both. A rule for an unknown record, a second rule
+        for the same record, or one :func:`~samverkan.plugin.schema.retention_error`
+        refuses is reported as a problem of its plugin and left out.
+        """
+        kinds = self.record_kinds()
+
+        def validate(rule: Retention) -> None:
+            problem = retention_error(rule, kinds)
+            if problem:
+                raise ValidationError(f"retention {rule.record}: {problem[0]}: {problem[1]}")
+
+        return {r.record: r for r in self._collect("register_retention", Retention, lambda r: r.record, validate)}
+
+    def retention_of(self, record: str) -> Retention:
+        """The retention rule that governs ``record`` (a key of
+        :data:`~samverkan.domain.rules.RETAINED` or of a record kind): its own entry; for a
+        record kind without one, the entry for ``"record"``; else, where the plan says
+        nothing, kept for ever and not erasable.
+
+        :raises ValidationError: when ``record`` is neither.
+        """
+        rules = self.retention()
+        if record in rules:
+            return rules[record]
+        kinds = self.record_kinds()
+        if record not in RETAINED and record not in kinds:
+            raise ValidationError(f"unknown record {record!r}; expected one of {', '.join(RETAINED)} "
+                                  f"or a record kind ({', '.join(kinds) or 'none'})")
+        if record in kinds and "record" in rules:
+            return rules["record"]
+        return Retention(record, None, UNSTATED_RETENTION,
+                         reason="Kommunens dokumenthanteringsplan anger ingen gallring: uppgifterna bevaras.")
 
     def topics(self) -> list[Topic]:
         """The comparison topics: the core's, then those the plugins declare (by key)."""

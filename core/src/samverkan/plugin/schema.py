@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from samverkan.domain.form_guide import EFFECTS
 from samverkan.domain.gate_kinds import CHECK_STATES, OPERATORS, path_error
 from samverkan.domain.lifecycle import STAGES
 from samverkan.domain.model import FORM_KEYS, INITIATORS, LEVELS
+from samverkan.domain.rules import CULL_ACTIONS, RETAINED, RETENTION_FROM, Retention
 
 SCHEMA_VERSION = 1
 #: ``package.module:attribute``, the way data names a piece of Python; ``…:attribute()``
@@ -115,6 +116,10 @@ def _dated(document: bool = False) -> dict[str, Key]:
     }
 
 
+#: the records the case's other records depend on: culling anonymises them, never removes them
+NOT_REMOVABLE = ("collaboration", "organisation", "decision", "agreement")
+
+
 #: the tables whose entries are dated versions (they inherit their document's period)
 DATED_TABLES = ("forms", "checks", "agreement_sections", "decision_authority", "follow_up_policy",
                 "rules", "gates", "form_guide")
@@ -180,7 +185,30 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         "kind": Key("str", "`text` (default), `date`, `bool` or `choice`", choices=("text", "date", "bool", "choice")),
         "required": Key("bool", "must be filled in (default true)"),
         "choices": Key("list", "the allowed values of a `choice` field (required then)"),
+        "personal": Key("bool", "true: the field holds personal data (a name, a contact detail): culling "
+                        "blanks it and a register extract lists it (default false)"),
     }, id_key="key")}),
+    Table("retention", "How long each kind of record is kept and what culling (gallring) does then, "
+          "from the municipality's information management plan (dokumenthanteringsplan); one entry per "
+          "record. A record without an entry is kept and not erasable; a record kind without one "
+          "follows the entry for `record`.", {
+        "record": Key("str", f"what it governs: one of the core's records ({', '.join(f'`{r}`' for r in RETAINED)}; "
+                      "`record`: every record kind without an entry of its own) or the `key` of one of "
+                      "the `[[record_kinds]]`", True),
+        "years": Key("int", "the retention period in whole years, 0 or more; left out: kept for ever (bevaras)"),
+        "after": Key("str", "from when the period runs: `ended` (default: the collaboration's end; for a "
+                     "contact, the end of its organisation's last collaboration) or `created`",
+                     choices=RETENTION_FROM),
+        "cull": Key("str", "what culling does once the period has passed: `anonymise` (default: blank "
+                    "the personal data, keep the rest) or `remove` (not for the records others depend "
+                    f"on: {', '.join(f'`{r}`' for r in NOT_REMOVABLE)})",
+                    choices=CULL_ACTIONS),
+        "erasable": Key("bool", "true: a person's request for erasure (GDPR art. 17) may anonymise it before "
+                        "its period has passed (default false: the law requires keeping it)"),
+        "reason": Key("str", "why the record is kept (shown when an erasure keeps it); required when it is "
+                      "not erasable"),
+        **_sourced(quoted=True),
+    }, id_key="record"),
     Table("agreement_sections", "Sections a written agreement must (`required`) or should contain; "
           "enforced by the core's gate `core.agreement.sections`.", {
         "key": Key("str", "stable key; `goals` is also met by the agreement's goals field", True),
@@ -326,6 +354,34 @@ CONDITION_KEYS: dict[str, Key] = {
     "severity": Key("str", "its own severity", choices=("blocking", "advisory")),
     **_sourced(required=False),
 }
+
+
+def retention_error(rule: Retention, record_kinds: Iterable[str]) -> tuple[str, str] | None:
+    """What is wrong with retention rule ``rule`` as (key, problem), or None when nothing is.
+
+    ``record_kinds`` are the keys of the municipality's record kinds (a rule may govern
+    one of them besides the core's :data:`~samverkan.domain.rules.RETAINED` records).
+    Used by the data loader (which reports the key with file and line) and by the view
+    (which refuses what a plugin's Python registers).
+    """
+    kinds = tuple(record_kinds)
+    if rule.record not in RETAINED and rule.record not in kinds:
+        return "record", (f"unknown record {rule.record!r}; expected one of {', '.join(RETAINED)} or a record "
+                          f"kind ({', '.join(kinds) or 'none declared'})")
+    years = rule.years
+    if years is not None and (isinstance(years, bool) or not isinstance(years, int) or years < 0):
+        return "years", f"a retention period is whole years, 0 or more (left out: kept for ever), got {years!r}"
+    if rule.after not in RETENTION_FROM:
+        return "after", f"expected one of {', '.join(RETENTION_FROM)}, got {rule.after!r}"
+    if rule.cull not in CULL_ACTIONS:
+        return "cull", f"expected one of {', '.join(CULL_ACTIONS)}, got {rule.cull!r}"
+    if rule.cull == "remove" and rule.record in NOT_REMOVABLE:
+        return "cull", (f"{rule.record!r} cannot be removed: the case's other records depend on it "
+                        f"(cull = \"anonymise\" blanks its personal data and keeps the rest)")
+    if not rule.erasable and not (rule.reason or "").strip():
+        return "reason", ("a record that is not erasable says why it is kept (add `reason = \"…\"`, "
+                          "or `erasable = true`)")
+    return None
 
 
 # -- locating a key path in the file's text ------------------------------------------

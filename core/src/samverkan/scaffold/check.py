@@ -264,6 +264,15 @@ def _references(s: Scenario, text: str, pack: DataPack, checks: set[str], rules:
     return problems
 
 
+def _retained(rule: Any) -> str:
+    """A retention rule in a few words: ``2 years after ended, remove, erasable``."""
+    if rule.years is None:
+        period = "kept"
+    else:
+        period = f"{rule.years} year{'' if rule.years == 1 else 's'} after {rule.after}, {rule.cull}"
+    return period + (", erasable" if rule.erasable else "")
+
+
 def declaration(result: PluginCheck) -> list[str]:
     """What a plugin that checked out declares, one line per kind of thing."""
     pack = result.pack
@@ -277,6 +286,8 @@ def declaration(result: PluginCheck) -> list[str]:
     lines.append(f"  checks: {len(pack.checks)}" + (f" ({', '.join(c.id for c in pack.checks)})" if pack.checks else ""))
     kinds = [f"{k.key} ({', '.join(f.key for f in k.fields)})" for k in pack.record_kinds.values()]
     lines.append(f"  record kinds: {', '.join(kinds) or 'none'}")
+    kept = [f"{r.record} ({_retained(r)})" for r in pack.retention.values()]
+    lines.append(f"  retention: {', '.join(kept) or 'none (every record kept)'}")
     for form in FORM_KEYS:
         sections = pack.agreement_sections(form)
         if sections:

@@ -30,6 +30,7 @@ FILES: dict[str, tuple[str, ...]] = {
     "checklist.toml": ("checks", "record_kinds", "agreement_sections"),
     "rules.toml": ("rules", "topics"),
     "gates.toml": ("gates",),
+    "retention.toml": ("retention",),
     "python.toml": ("reports", "notifications", "demo", "extra"),
 }
 
@@ -42,6 +43,8 @@ FILE_HEADERS = {
     "rules.toml": "Answers to the comparison topics (`samverkan rules compare`), and topics of your own.",
     "gates.toml": "The rules that guard the lifecycle's transitions, of the core's gate kinds. Every "
                   "gate needs a scenario that expects its finding (scenarios/*.toml).",
+    "retention.toml": "How long each kind of record is kept and what culling (gallring) does then, from the "
+                      "municipality's dokumenthanteringsplan. A record without an entry is kept and not erasable.",
     "python.toml": "What Python computes, named as \"package.module:function\": reports, notifications, "
                    "demo data, and data for your own Python. Not needed by a plugin whose rules are all data.",
 }
@@ -213,6 +216,19 @@ def blocks(key: str, name: str) -> dict[str, Block]:
         ], note="One example of every gate kind: the live ones guard this template's IOP; the commented "
                 "ones show the other kinds. Severity: blocking (ska, måste) or advisory (bör), or a table "
                 "by stage (severity = { decided = \"advisory\", agreement = \"blocking\" })."),
+        Block("retention", example=[
+            {"record": "contact", "years": 2, "after": "ended", "cull": "remove", "erasable": True,
+             "document": "dokumenthanteringsplan", "section": "…", "quote": "…", "level": "requirement"},
+            {"record": "collaboration", "years": 10, "after": "ended", "cull": "anonymise",
+             "reason": "Allmän handling i ärendet: bevaras enligt arkivlagen (1990:782) tills gallring är beslutad.",
+             "document": "dokumenthanteringsplan", "section": "…", "quote": "…", "level": "requirement"},
+            {"record": "decision", "reason": "Beslutet är en allmän handling som bevaras.",
+             "document": "dokumenthanteringsplan", "section": "…", "quote": "…", "level": "requirement"},
+        ], note="Records: contact, organisation, collaboration, decision, agreement, follow_up, document, "
+                "record (every record kind without an entry of its own), user, notification, or the key of "
+                "one of your [[record_kinds]]. Cite the municipality's dokumenthanteringsplan (add it to "
+                "[[documents]] with its text); where it says nothing, a document with software = true at "
+                "level \"default\", with a reason saying the period is the program's default."),
         Block("reports", example=[
             {"key": "iop-list", "title": "Alla IOP", "description": "Varje IOP med mål och uppföljning.",
              "build": f"samverkan_{k}.reports:iop_list"},

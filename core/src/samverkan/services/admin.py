@@ -111,19 +111,6 @@ class AdminUseCases(Session):
         against an earlier head and count)."""
         return self.store.verify_chain(expect)
 
-    @use_case("privacy.extract", on="database")
-    def privacy_extract(self, person: str, *also: str) -> list[dict[str, Any]]:
-        """Everything stored about a person (GDPR art. 15): every text of every table,
-        the audit log's images included, that holds ``person`` (a name) or one of
-        ``also`` (an e-mail address, a telephone number), case-insensitively. The extract
-        is audited by how many places it found, not by what it searched for."""
-        terms = [clean_text(t, "person", required=True, max_length=300) for t in (person, *also)]
-        found = self.store.personal_data(terms)
-        with self._tx():
-            self.store.audit("privacy.extract", "database", str(self.store.path), None,
-                             {"places": len(found)})
-        return found
-
     @use_case("read")
     def check_integrity(self) -> str | None:
         """Check the whole file for damage now (the worker does it daily); returns why it

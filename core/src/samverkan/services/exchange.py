@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from samverkan.domain.errors import StoreError, ValidationError
-from samverkan.domain.model import Organisation
+from samverkan.domain.model import Contact, Organisation
 from samverkan.domain.query import CollabQuery
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
@@ -64,11 +64,18 @@ class ExchangeUseCases(Session):
         :raises PermissionDenied: unless the acting user may register organisations
             (checked once, before any row).
         """
-        from samverkan.services.transfer import ImportResult, InputRow, batched, organisation_fields
+        from samverkan.services.transfer import (
+            ImportResult,
+            InputRow,
+            batched,
+            contact_persons,
+            organisation_fields,
+        )
 
         items = [r if isinstance(r, InputRow) else InputRow(i, r) for i, r in enumerate(rows, 1)]
         result = ImportResult(total=len(items), dry_run=dry_run)
         seen: dict[str, int] = {}  # orgnr -> line it was first given on
+        persons: dict[str, list[Contact]] = {}  # orgnr -> its contact persons (validated)
         done = 0
         if progress:
             progress(0, result.total)
@@ -79,6 +86,7 @@ class ExchangeUseCases(Session):
                     if row.problem:
                         raise ValidationError(row.problem, "file")
                     org = Organisation(**organisation_fields(row.values))
+                    contacts = [Contact(organisation_id=0, **p) for p in contact_persons(row.values)]
                 except ValidationError as exc:
                     # the message as raised, so an interface can translate it
                     result.errors.append((row.line, exc.args[0] if exc.args else str(exc)))
@@ -89,6 +97,7 @@ class ExchangeUseCases(Session):
                         orgnr=org.orgnr, line=seen[org.orgnr])))
                     continue
                 seen[org.orgnr] = row.line
+                persons[org.orgnr] = contacts
                 valid.append((row.line, org))
             if dry_run:
                 new, skipped = self._split_registered(valid)
@@ -100,6 +109,9 @@ class ExchangeUseCases(Session):
                         new, skipped = self._split_registered(valid)
                         for org in new:
                             self.store.insert_organisation(org)
+                            for person in persons.pop(org.orgnr, ()):
+                                person.organisation_id = org.id
+                                self.store.insert_contact(person)
                 except StoreError as exc:
                     raise StoreError(msg(
                         "{error} ({n} organisation(s) of earlier batches were stored; "
@@ -124,20 +136,27 @@ class ExchangeUseCases(Session):
 
     @use_case("read", on="organisation")
     def export_organisations(self, page: int = 1000) -> Iterator[dict[str, Any]]:
-        """Every organisation as a plain dict (columns of ``transfer.ORG_EXPORT_FIELDS``), by name.
+        """Every organisation as a plain dict, by name: the columns of
+        ``transfer.ORG_EXPORT_FIELDS`` (``contact``: the first contact person as text) and
+        ``contacts`` (every contact person: name, role, email, phone).
 
         Permission is checked now; the rows are read ``page`` at a time as they are
         consumed, all from one snapshot of the file (``Store.snapshot``).
         """
+        from samverkan.services.transfer import CONTACT_KEYS, contact_text
 
         def rows() -> Iterator[dict[str, Any]]:
             offset = 0
             with self.store.snapshot():
                 while True:
                     orgs = self.store.list_organisations("", page, offset)
+                    contacts = self.store.contacts_of([o.id for o in orgs])
                     for o in orgs:
+                        people = contacts.get(o.id, [])
                         yield {"id": o.id, "name": o.name, "orgnr": o.orgnr, "legal_form": o.legal_form,
-                               "contact": o.contact, "is_example": o.is_example}
+                               "contact": contact_text(people[0] if people else None),
+                               "contacts": [{k: getattr(c, k) for k in CONTACT_KEYS} for c in people],
+                               "is_example": o.is_example}
                     if len(orgs) < page:
                         return
                     offset += page

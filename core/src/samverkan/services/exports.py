@@ -58,8 +58,8 @@ class ExportUseCases(OversightUseCases):
         from samverkan.domain.query import CollabQuery
         from samverkan.services.transfer import (
             COLLAB_EXPORT_FIELDS,
-            ORG_EXPORT_FIELDS,
             export_to_file,
+            org_export_fields,
         )
         from samverkan.services.wording import LIST_HEADINGS, STAGE_NAMES
 
@@ -67,8 +67,9 @@ class ExportUseCases(OversightUseCases):
             query = query or CollabQuery()
             total, rows, fields = (self.count_collaborations(query), self.export_collaborations(query),
                                    COLLAB_EXPORT_FIELDS)
-        elif kind == "organisations":
-            total, rows, fields = self.count_organisations(), self.export_organisations(), ORG_EXPORT_FIELDS
+        elif kind == "organisations":  # JSON with every contact person, the others with the first
+            total, rows = self.count_organisations(), self.export_organisations()
+            fields = org_export_fields(fmt or ("json" if Path(path).suffix.lower() == ".json" else None))
         elif kind == "events":  # the audit log, oldest first (its hashes: `audit verify`)
             fields = ("id", "at", "actor", "origin", "action", "entity", "entity_id")
             total = self.store.count_events()

@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from samverkan.domain.errors import ValidationError
 from samverkan.domain.model import Organisation
 from samverkan.domain.query import CollabQuery
+from samverkan.i18n import msg
+from samverkan.services.contacts import contact_from_text
 from samverkan.services.session import Session, use_case
+
+#: what :meth:`OrganisationUseCases.update_organisation` changes
+ORG_CHANGES = ("name", "orgnr", "legal_form", "is_example")
 
 
 class OrganisationUseCases(Session):
@@ -16,11 +22,20 @@ class OrganisationUseCases(Session):
     @use_case("organisation.register", on="organisation")
     def register_organisation(self, name: str, orgnr: str, legal_form: str = "ideell förening",
                               contact: str = "", is_example: bool = False) -> Organisation:
-        """Register an organisation (validated organisation number, unique)."""
-        org = Organisation(name=name, orgnr=orgnr, legal_form=legal_form, contact=contact,
-                           is_example=is_example)
+        """Register an organisation (validated organisation number, unique).
+
+        :param contact: a contact person in free text ("Anna Svensson, anna@example.se,
+            070-123 45 67"), added with the organisation in the same transaction
+            (:func:`samverkan.domain.model.parse_contact`); empty for none.
+        """
+        org = Organisation(name=name, orgnr=orgnr, legal_form=legal_form, is_example=is_example)
+        person = contact_from_text(0, contact)  # validated before the lock is taken
         with self._tx():
-            return self.store.insert_organisation(org)
+            self.store.insert_organisation(org)
+            if person is not None:
+                person.organisation_id = org.id
+                self.store.insert_contact(person)
+            return org
 
     @use_case("read", on="organisation")
     def organisation(self, ref: int | str) -> Organisation:
@@ -39,7 +54,15 @@ class OrganisationUseCases(Session):
 
     @use_case("organisation.update", on="organisation")
     def update_organisation(self, org_id: int, version: int, **changes: Any) -> Organisation:
-        """Change an organisation if nobody else changed it since ``version``."""
+        """Change an organisation if nobody else changed it since ``version``.
+
+        Its contact persons are changed one by one (:meth:`update_contact`).
+        """
+        unknown = sorted(set(changes) - set(ORG_CHANGES))
+        if unknown:
+            raise ValidationError(msg("unknown field(s) {unknown}; expected {columns}",
+                                      unknown=", ".join(unknown), columns=", ".join(ORG_CHANGES)),
+                                  unknown[0])
         before = self.store.get_organisation(org_id)
         Organisation(**{**asdict(before), **changes})  # validate before taking the lock
         with self._tx():

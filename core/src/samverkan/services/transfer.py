@@ -5,14 +5,19 @@ Import files
 *CSV*: a header line, then one organisation per line. The columns are ``name``,
 ``orgnr`` (both required), ``legal_form`` and ``contact`` (empty ``legal_form`` means
 "ideell förening", as when registering one by one); the Swedish headings ``namn``,
-``organisationsnummer``, ``juridisk form`` and ``kontakt`` are accepted too. The
-columns an export adds (``id``, ``is_example``, ``version``) are ignored, so an export
-can be imported elsewhere; any other column refuses the file, because a misspelt
-heading would otherwise drop its values without a word. The separator is a comma, a
-semicolon (what Excel writes in a Swedish locale) or a tab, told from the header. The
-text must be UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8").
+``organisationsnummer``, ``juridisk form`` and ``kontakt`` are accepted too. A
+``contact`` is one contact person in free text ("Anna Svensson, anna@example.se,
+070-123 45 67"), parsed into name, e-mail address and telephone number
+(:func:`samverkan.domain.model.parse_contact`). The columns an export adds (``id``,
+``is_example``, ``version``) are ignored, so an export can be imported elsewhere; any
+other column refuses the file, because a misspelt heading would otherwise drop its
+values without a word. The separator is a comma, a semicolon (what Excel writes in a
+Swedish locale) or a tab, told from the header. The text must be UTF-8, with or without
+a byte-order mark (Excel's "CSV UTF-8").
 
-*JSON*: a list of objects with the same keys.
+*JSON*: a list of objects with the same keys; an object may list its contact persons
+under ``contacts`` instead (objects with ``name``, ``role``, ``email``, ``phone``), as a
+JSON export writes them.
 
 Every row keeps its line number in the file (for JSON, the line its object starts on),
 so problems can be reported where the user will look for them. Problems with the file
@@ -42,8 +47,14 @@ EXPORT_FORMATS = (*FORMATS, "xlsx", "csv-excel")
 #: The columns an organisation row may give, in file order.
 ORG_FIELDS = ("name", "orgnr", "legal_form", "contact")
 REQUIRED_FIELDS = ("name", "orgnr")
-#: What an organisation export holds (the import ignores the extra columns).
+#: what a JSON object may give besides: its contact persons, a list of objects with these keys
+CONTACTS = "contacts"
+CONTACT_KEYS = ("name", "role", "email", "phone")
+#: What an organisation export holds (the import ignores the extra columns): in CSV and
+#: workbooks the first contact person as text ("name, e-mail, number")
 ORG_EXPORT_FIELDS = ("id", "name", "orgnr", "legal_form", "contact", "is_example")
+#: ... and in JSON every contact person (objects with :data:`CONTACT_KEYS`)
+ORG_JSON_EXPORT_FIELDS = ("id", "name", "orgnr", "legal_form", CONTACTS, "is_example")
 IGNORED_FIELDS = frozenset({"id", "is_example", "version"})
 #: What a collaboration export holds, in column order.
 COLLAB_EXPORT_FIELDS = ("id", "title", "form", "stage", "unit", "organisations", "start", "end",
@@ -266,11 +277,12 @@ def parse_json(text: str) -> list[InputRow]:
 
 
 def organisation_fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword arguments for :class:`~samverkan.domain.model.Organisation` from one row.
+    """The keyword arguments for :class:`~samverkan.domain.model.Organisation` from one row
+    (its contact persons: :func:`contact_persons`).
 
     :raises ValidationError: for a key that is not a column or a value that is not text (JSON).
     """
-    unknown = [k for k in values if k not in ORG_FIELDS and k not in IGNORED_FIELDS]
+    unknown = [k for k in values if k not in ORG_FIELDS and k not in IGNORED_FIELDS and k != CONTACTS]
     if unknown:
         # repr: keys come from the file and are printed to a terminal
         raise ValidationError(msg("unknown field(s) {unknown}; expected {columns}",
@@ -282,9 +294,66 @@ def organisation_fields(values: Mapping[str, Any]) -> dict[str, Any]:
             raise ValidationError(msg("{field}: expected text, got {kind}", field=key, kind=type(value).__name__), key)
     if out["legal_form"] in (None, ""):
         out["legal_form"] = "ideell förening"  # the default of registering one organisation
-    if out["contact"] is None:
-        out["contact"] = ""
+    del out["contact"]
     return out
+
+
+def contact_persons(values: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The contact persons of one row, as keyword arguments of
+    :class:`~samverkan.domain.model.Contact` (without the organisation): the free-text
+    ``contact`` parsed, then each object of a JSON ``contacts`` list.
+
+    :raises ValidationError: for a ``contacts`` that is not a list of objects with
+        :data:`CONTACT_KEYS`, or a value in it that is not text.
+    """
+    from samverkan.domain.model import parse_contact
+
+    out = []
+    text = values.get("contact")
+    if isinstance(text, str):
+        parsed = parse_contact(text)
+        if parsed is not None:
+            out.append(parsed)
+    listed = values.get(CONTACTS)
+    if listed is None:
+        return out
+    if not isinstance(listed, list):
+        raise ValidationError(msg("{field}: expected a list of objects with {columns}, got {kind}", field=CONTACTS,
+                                  columns=", ".join(CONTACT_KEYS), kind=type(listed).__name__), CONTACTS)
+    for item in listed:
+        if not isinstance(item, dict):
+            raise ValidationError(msg("{field}: expected a list of objects with {columns}, got {kind}",
+                                      field=CONTACTS, columns=", ".join(CONTACT_KEYS),
+                                      kind=type(item).__name__), CONTACTS)
+        unknown = [k for k in item if k not in CONTACT_KEYS]
+        if unknown:
+            raise ValidationError(msg("unknown field(s) {unknown}; expected {columns}",
+                                      unknown=", ".join(repr(k) for k in unknown),
+                                      columns=", ".join(CONTACT_KEYS)), CONTACTS)
+        person = {k: item.get(k) for k in CONTACT_KEYS}
+        for key, value in person.items():
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(msg("{field}: expected text, got {kind}", field=f"{CONTACTS}.{key}",
+                                          kind=type(value).__name__), CONTACTS)
+        out.append({k: v or "" for k, v in person.items()})
+    return out
+
+
+def contact_text(contact: Any) -> str:
+    """A contact person as one text that :func:`contact_persons` reads back: "name,
+    e-mail, number" (the parts it has)."""
+    if contact is None:
+        return ""
+    parts = [contact.name]
+    for part in (contact.email, contact.phone):
+        if part and part not in parts:  # a name that is the address is not said twice
+            parts.append(part)
+    return ", ".join(p for p in parts if p)
+
+
+def org_export_fields(fmt: str | None) -> tuple[str, ...]:
+    """The columns of an organisation export in format ``fmt`` (JSON: every contact person)."""
+    return ORG_JSON_EXPORT_FIELDS if fmt == "json" else ORG_EXPORT_FIELDS
 
 
 # -- writing -----------------------------------------------------------------------

@@ -5,17 +5,30 @@ Each event stores the hash of the event before it and its own hash over its cont
 or reordering events breaks the link from the next one. Cutting off the newest events
 leaves a valid chain, which is why backups record the head hash and count: a later
 verify against that record detects the truncation.
+
+An event's content (its before and after images and the digests of the rows it wrote)
+may hold personal data, which GDPR erasure and culling must be able to remove. So since
+migration m013 the hash covers a *seal* of the content instead of the content itself:
+``sealed`` = SHA-256 over a random per-event ``salt`` and the content. Erasing removes
+the content and the salt and records which event did it (``erased_by``); the hash, the
+links and the MACs still verify, the seal can no longer be linked to the removed data
+(the salt is gone), and the erasure event, itself in the chain, names every event whose
+content it removed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
+#: the actions whose event removes other events' content; their ``after`` lists the ids
+#: under ``erased_events``
+ERASING = ("privacy.erase", "privacy.cull")
 
 
 def canonical(value: Any) -> str:
@@ -23,19 +36,60 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def event_hash(row: Mapping[str, Any]) -> str:
-    """The hash of an event row's content, chained through its ``prev_hash``.
+def new_salt() -> str:
+    """A fresh random salt for one event's seal."""
+    return secrets.token_hex(16)
 
-    The digests of the records the event wrote (``rows``, see
-    :mod:`samverkan.store.coverage`) are part of it where the event has them; an event
-    without (older ones, refusals) hashes as it always did.
+
+def seal(salt: str, row: Mapping[str, Any]) -> str:
+    """The seal of an event's content: SHA-256 over its salt and its before and after
+    images and row digests (as stored, JSON text or None)."""
+    content = canonical([salt, row["before"], row["after"], row.get("rows")])
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def event_hash(row: Mapping[str, Any]) -> str:
+    """The hash of an event row, chained through its ``prev_hash``.
+
+    A sealed event (written since m013) hashes its seal in place of its content. Older
+    events hash their content directly: the before and after images and, where the event
+    has them, the digests of the records it wrote (``rows``, see
+    :mod:`samverkan.store.coverage`).
     """
     fields = [row["id"], row["at"], row["actor"], row["origin"], row["action"], row["entity"],
-              row["entity_id"], row["before"], row["after"], row["prev_hash"]]
-    if row.get("rows") is not None:
-        fields.append(row["rows"])
+              row["entity_id"]]
+    if row.get("sealed") is not None:
+        fields += [row["prev_hash"], "sealed", row["sealed"]]
+    else:
+        fields += [row["before"], row["after"], row["prev_hash"]]
+        if row.get("rows") is not None:
+            fields.append(row["rows"])
     payload = canonical(fields)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _content_problem(row: Mapping[str, Any], claimed: dict[int, int]) -> str | None:
+    """Why the event's hash or seal does not match what it holds (None: it matches).
+
+    An event whose content was erased is proven by its seal where it has one (the hash
+    covers the seal, not the content) and, for an older unsealed event, by the links
+    and MACs alone; either way a later erasure event must claim it (checked at the end).
+    """
+    if row.get("erased_by") is not None:
+        if any(row.get(k) is not None for k in ("before", "after", "rows", "salt")):
+            # content put back after an erasure would pass as proven: it never is
+            return f"event {row['id']} holds content after its erasure by event {row['erased_by']}"
+        if row.get("sealed") is not None and event_hash(row) != row["hash"]:
+            return f"event {row['id']} was changed after it was written"
+        return None
+    if event_hash(row) != row["hash"]:
+        return f"event {row['id']} was changed after it was written"
+    if row.get("sealed") is not None and seal(row.get("salt") or "", row) != row["sealed"]:
+        return f"event {row['id']}'s content was changed after it was written"
+    if row["action"] in ERASING and row["after"]:
+        for erased in json.loads(row["after"]).get("erased_events", ()):
+            claimed[int(erased)] = row["id"]
+    return None
 
 
 @dataclass(frozen=True)
@@ -65,18 +119,27 @@ def verify(rows: Iterable[Mapping[str, Any]], expect: tuple[int, str] | None = N
     """
     prev, count, prev_id = GENESIS, 0, 0
     expected_at: str | None = None
+    erased: dict[int, int] = {}  # event id -> the erasure event it names
+    claimed: dict[int, int] = {}  # event id -> the erasure event that lists it
     for row in rows:
         count += 1
         if row["prev_hash"] != prev:
             return ChainReport(False, count, prev, row["id"],
                                f"event {row['id']} does not follow event {prev_id} "
                                "(an event before it was deleted, inserted or reordered)")
-        if event_hash(row) != row["hash"]:
-            return ChainReport(False, count, prev, row["id"],
-                               f"event {row['id']} was changed after it was written")
+        problem = _content_problem(row, claimed)
+        if problem:
+            return ChainReport(False, count, prev, row["id"], problem)
+        if row.get("erased_by") is not None:
+            erased[row["id"]] = row["erased_by"]
         if expect and count == expect[0]:
             expected_at = row["hash"]
         prev, prev_id = row["hash"], row["id"]
+    for event_id, by in erased.items():
+        if claimed.get(event_id) != by:
+            return ChainReport(False, count, prev, event_id,
+                               f"the content of event {event_id} was removed outside an erasure "
+                               "or culling (no later erasure event lists it)")
     if expect:
         if count < expect[0]:
             return ChainReport(False, count, prev, None,

@@ -38,6 +38,7 @@ COVERED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "documents": (("id",), ()),
     "records": (("id",), ()),
     "users": (("name",), ()),
+    "contacts": (("id",), ()),
 }
 #: digits of each column's digest: enough to name the column that changed
 DIGITS = 8

@@ -13,7 +13,7 @@ from samverkan.i18n import msg
 from samverkan.store import sql
 from samverkan.store.sql import build, insert, objects, plain, row_of, rows
 
-_ORG_COLUMNS = "id, name, orgnr, legal_form, contact, is_example, version"
+_ORG_COLUMNS = "id, name, orgnr, legal_form, is_example, version"
 
 
 def org_from_row(data: Mapping[str, Any]) -> Organisation:

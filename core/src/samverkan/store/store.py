@@ -49,11 +49,11 @@ from samverkan.store.connection import (
     one_line,
     refusal,
 )
+from samverkan.store.contacts import ContactRows
 from samverkan.store.migrations import SET_NAME, STEPS, migration_set
 from samverkan.store.organisations import OrganisationRows
 from samverkan.store.oversight import OversightRows
 from samverkan.store.people import PeopleRows
-from samverkan.store.contacts import ContactRows
 from samverkan.store.privacy import PrivacyRows
 from samverkan.store.sql import insert, upsert
 
@@ -302,6 +302,8 @@ class Store(OrganisationRows, ContactRows, CollaborationRows, CaseworkRows, Peop
                      if self._touched else None),
         }
         self._touched = {}
+        row["salt"] = audit.new_salt()
+        row["sealed"] = audit.seal(row["salt"], row)
         row["hash"] = audit.event_hash(row)
         row["mac"] = anchor.mac(self.mac_key, row["hash"]) if self.mac_key else None
         insert(self.conn, "events", row)

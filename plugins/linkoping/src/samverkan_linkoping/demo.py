@@ -59,6 +59,9 @@ def load(services: WorkSession) -> None:
         org = services.register_organisation(
             entry["name"], example_orgnr(entry["legal_form"], n), entry["legal_form"], is_example=True)
         orgs[entry["key"]] = org.id
+        for person in entry.get("contacts", ()):
+            services.add_contact(org.id, person["name"], role=person.get("role", ""),
+                                 email=person.get("email", ""), phone=person.get("phone", ""))
     for entry in demo["iops"]:
         _iop(services, demo, entry, orgs)
     for entry in demo["projects"]:

@@ -32,6 +32,9 @@ _NOTES = {
     "stockholm.welfare_crime": "Kontroll mot Skatteverket och Kronofogden utan anmärkning; inga varningssignaler.",
     "stockholm.iop.no_market": "Verksamheten köps inte på någon marknad och har inte upphandlats.",
 }
+#: The roles of the example organisations' contact persons, in turn.
+_ROLES = ("Verksamhetsledare", "Ordförande", "Samordnare")
+
 #: Answered "not applicable" unless a collaboration says otherwise.
 _NOT_APPLICABLE = {"stockholm.basic.minors", "stockholm.external.risk_assessment"}
 
@@ -64,10 +67,14 @@ class _Demo:
         return add_months(self.today, -months)
 
     def org(self, n: int, name: str, legal_form: str = "ideell förening") -> int:
-        """Register example organisation ``n`` and return its id."""
-        o = self.s.register_organisation(
-            f"{name} (exempel)", orgnr(n), legal_form, contact=f"kontakt{n}@exempel.invalid",
-            is_example=True)
+        """Register example organisation ``n`` with its contact person; return its id.
+
+        The numbers are from the series the Swedish regulator keeps for fiction
+        (070-174 06 05 to 070-174 06 99), so no real subscriber is ever shown.
+        """
+        o = self.s.register_organisation(f"{name} (exempel)", orgnr(n), legal_form, is_example=True)
+        self.s.add_contact(o.id, f"Kontaktperson {n} (exempel)", role=_ROLES[(n - 1) % len(_ROLES)],
+                           email=f"kontakt{n}@exempel.invalid", phone=f"070-174 06 {10 + n:02d}")
         return o.id
 
     def initiative(self, title: str, form: str, orgs: list[int], **fields: Any) -> int:

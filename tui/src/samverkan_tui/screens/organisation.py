@@ -1,4 +1,5 @@
-"""One organisation: its details, its collaborations and the history of its checks."""
+"""One organisation: its details, its contact persons, its collaborations and the
+history of its checks."""
 
 from __future__ import annotations
 
@@ -33,17 +34,34 @@ class OrganisationScreen(BaseScreen):
         Binding("e", "edit", N_("Redigera"), id="org.edit", tooltip=N_("Ändra uppgifterna")),
         Binding("j", "conflict", N_("Jäv"), id="org.conflict",
                 tooltip=N_("Anmäl jäv gentemot organisationen")),
+        # k adds a contact person; r and x act on the one under the cursor of the list of
+        # contact persons (as on a collaboration's contribution lines)
+        Binding("k", "add_contact", N_("Ny kontakt"), id="org.add_contact",
+                tooltip=N_("Lägg till en kontaktperson")),
+        Binding("r", "edit_contact", N_("Ändra kontakt"), id="org.edit_contact",
+                tooltip=N_("Ändra kontaktpersonen under markören (namn, roll, e-post, telefon)")),
+        Binding("x", "remove_contact", N_("Ta bort kontakt"), id="org.remove_contact",
+                tooltip=N_("Ta bort kontaktpersonen under markören (efter bekräftelse)")),
     ]
 
     def __init__(self, org_id: int) -> None:
         super().__init__()
         self.org_id = org_id
         self.org: Any = None
+        self.contacts: list[Any] = []
+        self._select_contact: int | None = None  # the contact person to put the cursor on
 
     def compose(self) -> ComposeResult:
         yield AppHeader(_("Organisation"))
         with Vertical(id="org-detail"):
             yield Static("", id="org-facts")
+            yield Label(Text(_("Kontaktpersoner")), classes="section-title")
+            people = DataTable(id="org-contacts", cursor_type="row", zebra_stripes=True)
+            people.add_column(_("Namn"), key="name", width=22)
+            people.add_column(_("Roll"), key="role", width=14)
+            people.add_column(_("E-post"), key="email", width=22)
+            people.add_column(_("Telefon"), key="phone", width=14)
+            yield people
             yield Label(Text(_("Samverkan")), classes="section-title")
             table = DataTable(id="org-collabs", cursor_type="row", zebra_stripes=True)
             table.add_column(_("Nr"), key="id", width=5)
@@ -73,19 +91,28 @@ class OrganisationScreen(BaseScreen):
 
         def work():
             org = services.organisation(self.org_id)
+            people = services.contacts(self.org_id)
             collabs = services.collaborations(CollabQuery(organisation_id=self.org_id, limit=200))
-            return org, collabs, services.check_history(self.org_id)[:200]
+            return org, people, collabs, services.check_history(self.org_id)[:200]
 
         self.run_db(work, self.show, group="org-detail", exclusive=True)
 
     def show(self, result) -> None:
-        org, collabs, history = result
-        self.org = org
+        org, people, collabs, history = result
+        self.org, self.contacts = org, people
         self.query_one(AppHeader).set_where(_("Organisation") + f": {org.name}")
         self.query_one("#org-facts", Static).update(facts([
             (_("Namn"), org.name), (_("Org.nr"), org.orgnr), (_("Juridisk form"), org.legal_form),
-            (_("Kontakt"), org.contact),
         ]))
+        contacts = self.query_one("#org-contacts", DataTable)
+        contacts.clear()
+        for c in people:
+            contacts.add_row(cell(c.name), cell(c.role), cell(c.email), cell(c.phone), key=str(c.id))
+        if self._select_contact is not None:
+            row = next((i for i, c in enumerate(people) if c.id == self._select_contact), None)
+            if row is not None:
+                contacts.move_cursor(row=row)
+            self._select_contact = None
         table = self.query_one("#org-collabs", DataTable)
         table.clear()
         for c in collabs:
@@ -102,6 +129,11 @@ class OrganisationScreen(BaseScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.post_message(OpenCollaboration(int(event.row_key.value)))
+
+    @on(DataTable.RowSelected, "#org-contacts")
+    def _contact_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_contact()  # enter on a contact person changes it
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -137,3 +169,60 @@ class OrganisationScreen(BaseScreen):
                 self.notify(_("Jävet är anmält."), markup=False)
 
         self.app.push_screen(conflict_form(self.services, org_id=self.org_id), done)
+
+    # -- contact persons -------------------------------------------------------------
+
+    def _contact_under_cursor(self) -> Any:
+        """The contact person under the cursor of the list (None, said so, when there is none)."""
+        table = self.query_one("#org-contacts", DataTable)
+        if self.org is None:
+            return None
+        if not table.row_count:
+            self.notify(_("Inga kontaktpersoner är registrerade."), markup=False)
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((c for c in self.contacts if str(c.id) == key), None)
+
+    def _contact_saved(self, message: str, select: bool = True):
+        """What to do once a contact form closes: say ``message`` and show the list again,
+        the person saved under the cursor (``select``)."""
+        def done(result: Any) -> None:
+            from samverkan_tui.forms import UNCHANGED
+
+            if result is UNCHANGED:
+                self.notify(_("Inget ändrades."), markup=False)
+            elif result is not None:
+                self.notify(message, markup=False)
+                self._select_contact = result.id if select else None
+                self.query_one("#org-contacts", DataTable).focus()
+                self.reload()
+        return done
+
+    def action_add_contact(self) -> None:
+        """Add a contact person; once saved, the list shows it under the cursor."""
+        if self.org is None:
+            return
+        from samverkan_tui.forms import contact_form
+
+        self.app.push_screen(contact_form(self.services, self.org),
+                             self._contact_saved(_("Kontaktpersonen är registrerad.")))
+
+    def action_edit_contact(self) -> None:
+        """Change the contact person under the cursor of the list."""
+        contact = self._contact_under_cursor()
+        if contact is None:
+            return
+        from samverkan_tui.forms import contact_form
+
+        self.app.push_screen(contact_form(self.services, self.org, contact),
+                             self._contact_saved(_("Ändringarna är sparade.")))
+
+    def action_remove_contact(self) -> None:
+        """Remove the contact person under the cursor, after a confirmation that names it."""
+        contact = self._contact_under_cursor()
+        if contact is None:
+            return
+        from samverkan_tui.forms import remove_contact_form
+
+        self.app.push_screen(remove_contact_form(self.services, contact),
+                             self._contact_saved(_("Kontaktpersonen är borttagen."), select=False))
