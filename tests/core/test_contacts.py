@@ -10,8 +10,8 @@ import pytest
 from corekit import new_org, orgnr
 from sqlite_utils import Database
 
+from samverkan.domain.contacts import Contact, normalise_phone, parse_contact, validate_email
 from samverkan.domain.errors import NotFound, StaleUpdate, ValidationError
-from samverkan.domain.model import Contact, normalise_phone, parse_contact, validate_email
 from samverkan.store import Store
 from samverkan.store.migrations import migrations
 from samverkan.store.sql import insert

@@ -130,6 +130,7 @@ class SamverkanApp(App):
             ("collaborations", _("Samverkan"), _("Listan över samverkan")),
             ("organisations", _("Organisationer"), _("Listan över organisationer")),
             ("audit", _("Granskningslogg"), _("Alla ändringar, skrivskyddat")),
+            ("privacy", _("Personuppgifter"), _("Registerutdrag, radering och gallring (GDPR)")),
             ("compare", _("Jämför kommuner"), _("Två kommuners regler sida vid sida")),
             ("reports", _("Rapporter"), _("Kommunens rapporter, t.ex. värdetabell och uppföljningar")),
             ("overview", _("Översikt"), _("Hela portföljen: antal, pengar, uppföljningar, beslut")),
@@ -161,6 +162,11 @@ class SamverkanApp(App):
             from samverkan_tui.screens.audit import AuditScreen
 
             self.push_screen(AuditScreen(**kwargs))
+        elif where == "privacy":
+            from samverkan_tui.screens.privacy import PrivacyScreen
+
+            if not isinstance(self.screen, PrivacyScreen):
+                self.push_screen(PrivacyScreen())
         elif where == "overview":
             from samverkan_tui.screens.overview import OverviewScreen
 

@@ -1,7 +1,7 @@
 """Use cases: an organisation's contact persons.
 
 A contact person has a name (required), a role, an e-mail address and a telephone number
-(both checked, :class:`samverkan.domain.model.Contact`). Each change is validated before
+(both checked, :class:`samverkan.domain.contacts.Contact`). Each change is validated before
 the write lock is taken and audited with what the person was and became.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from samverkan.domain.contacts import CONTACT_FIELDS, Contact, parse_contact
 from samverkan.domain.errors import ValidationError
-from samverkan.domain.model import CONTACT_FIELDS, Contact, copy_with, parse_contact
+from samverkan.domain.model import copy_with
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
 

@@ -11,8 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from samverkan.domain.contacts import Contact
 from samverkan.domain.errors import StoreError, ValidationError
-from samverkan.domain.model import Contact, Organisation
+from samverkan.domain.model import Organisation
 from samverkan.domain.query import CollabQuery
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case

@@ -26,7 +26,7 @@ class OrganisationUseCases(Session):
 
         :param contact: a contact person in free text ("Anna Svensson, anna@example.se,
             070-123 45 67"), added with the organisation in the same transaction
-            (:func:`samverkan.domain.model.parse_contact`); empty for none.
+            (:func:`samverkan.domain.contacts.parse_contact`); empty for none.
         """
         org = Organisation(name=name, orgnr=orgnr, legal_form=legal_form, is_example=is_example)
         person = contact_from_text(0, contact)  # validated before the lock is taken

@@ -8,7 +8,7 @@ Import files
 ``organisationsnummer``, ``juridisk form`` and ``kontakt`` are accepted too. A
 ``contact`` is one contact person in free text ("Anna Svensson, anna@example.se,
 070-123 45 67"), parsed into name, e-mail address and telephone number
-(:func:`samverkan.domain.model.parse_contact`). The columns an export adds (``id``,
+(:func:`samverkan.domain.contacts.parse_contact`). The columns an export adds (``id``,
 ``is_example``, ``version``) are ignored, so an export can be imported elsewhere; any
 other column refuses the file, because a misspelt heading would otherwise drop its
 values without a word. The separator is a comma, a semicolon (what Excel writes in a
@@ -300,13 +300,13 @@ def organisation_fields(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def contact_persons(values: Mapping[str, Any]) -> list[dict[str, str]]:
     """The contact persons of one row, as keyword arguments of
-    :class:`~samverkan.domain.model.Contact` (without the organisation): the free-text
+    :class:`~samverkan.domain.contacts.Contact` (without the organisation): the free-text
     ``contact`` parsed, then each object of a JSON ``contacts`` list.
 
     :raises ValidationError: for a ``contacts`` that is not a list of objects with
         :data:`CONTACT_KEYS`, or a value in it that is not text.
     """
-    from samverkan.domain.model import parse_contact
+    from samverkan.domain.contacts import parse_contact
 
     out = []
     text = values.get("contact")

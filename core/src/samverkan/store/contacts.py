@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from samverkan.domain.contacts import Contact
 from samverkan.domain.errors import NotFound, StaleUpdate
-from samverkan.domain.model import Contact
 from samverkan.i18n import msg
 from samverkan.store import sql
 from samverkan.store.sql import insert, objects, row_of

@@ -275,7 +275,7 @@ def m014_structured_contacts(db: Database) -> None:
     """An organisation's contact persons become records of their own (``contacts``: name,
     role, e-mail address, telephone number), and the free-text ``organisations.contact``
     goes: each non-empty text becomes one contact person, its e-mail address and number
-    parsed out (:func:`samverkan.domain.model.parse_contact`).
+    parsed out (:func:`samverkan.domain.contacts.parse_contact`).
 
     The chain covers every business row column by column, so the rows this changes are
     brought under it again with baseline events (as m011 did): every organisation (one
@@ -283,7 +283,7 @@ def m014_structured_contacts(db: Database) -> None:
     (added or changed outside the services) gets no baseline, nor does the contact person
     taken from it: `audit verify` goes on naming it.
     """
-    from samverkan.domain.model import parse_contact
+    from samverkan.domain.contacts import parse_contact
     from samverkan.store import coverage, sql
 
     conn = db.conn
