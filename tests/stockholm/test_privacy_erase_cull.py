@@ -190,3 +190,25 @@ def test_events_written_before_content_was_sealed_are_erased_too(walk):
     path = s.store.path
     s.store.close()
     assert not holds(stored_bytes(path), PERSON) and not holds(stored_bytes(path), EMAIL)
+
+
+@pytest.mark.parametrize("after", ["ended", "created"])
+def test_every_kind_of_record_can_be_found_due_from_either_date(walk, after):
+    from samverkan.domain.model import Source
+    from samverkan.domain.rules import RETAINED, Retention
+
+    s = walk.s
+    _org, _contact, cid = person_everywhere(walk)
+    if after == "ended":
+        s.add_record(cid, "follow_up_plan", {"how": "Avstämning efter tre månader."})
+        walk.answer_all(cid)
+        walk.decide(cid)
+        s.advance(cid, "active")
+        walk.expire(cid, "Perioden är slut.")
+    kinds = s.view.record_kinds()
+    due = {record: s._due(record, Retention(record, 0, Source("samverkan", level="default"), after=after),
+                          "2999-01-01", kinds) for record in (*RETAINED, "consultation")}
+    assert due["contact"]["contacts"] and due["record"]["records"]  # the funding note
+    assert due["collaboration"]["collaborations"] == [(cid,)]
+    assert len(due["decision"]["decisions"]) == (1 if after == "ended" else 0)  # decided only there
+    assert due["organisation"] == {} and due["user"] == {}

@@ -47,6 +47,10 @@ TABLES_OF = {
     "document": ("documents",), "record": ("records",),
     "notification": ("outbox_attempts", "reminders", "outbox"),
 }
+#: the column that dates a row, for periods that run from its creation
+DATED = {"collaborations": "created_at", "check_answers": "answered_at", "conflicts": "declared_at",
+         "terminations": "recorded_at", "decisions": "recorded_at", "agreements": "recorded_at",
+         "follow_ups": "recorded_at", "documents": "recorded_at", "records": "recorded_at"}
 #: the event content columns an erasure can remove
 CONTENT = ("before", "after", "rows")
 
@@ -270,47 +274,35 @@ class PrivacyUseCases(Session):
                            {"today": self.today.isoformat()})
 
     def _due(self, record: str, rule: Retention, cutoff: str, kinds: dict[str, Any]) -> dict[str, list[tuple]]:
-        """The rows of ``record`` whose period has passed, by table (children first)."""
+        """The keys of the rows of ``record`` whose period has passed, by table (children
+        first, the order removal needs)."""
         store = self.store
         if record == "contact":
-            return {"contacts": [(i,) for i in (store.inactive_contacts(cutoff) if rule.after == "ended" else
-                                                [k[0] for k in store.keys_where(
-                                                    "contacts", "substr(created_at, 1, 10) < ?", [cutoff])])]}
-        if record == "notification":
+            if rule.after == "ended":
+                return {"contacts": [(i,) for i in store.inactive_contacts(cutoff)]}
+            return {"contacts": store.keys_where("contacts", "substr(created_at, 1, 10) < ?", [cutoff])}
+        if record == "notification":  # its attempts and reminders go with it
             old = [k[0] for k in store.keys_where("outbox", "substr(created_at, 1, 10) < ?", [cutoff])]
             marks = ", ".join("?" * len(old)) or "NULL"
             return {"outbox_attempts": store.keys_where("outbox_attempts", f"notification_id IN ({marks})", old),
                     "reminders": store.keys_where("reminders", f"notification_id IN ({marks})", old),
                     "outbox": [(i,) for i in old]}
-        if record in ("organisation", "user"):
+        tables = TABLES_OF.get(record) or (("records",) if record in kinds else ())
+        if record in ("organisation", "user") or not tables:
             return {}  # registers, not case records: kept while in use
-        if rule.after == "ended":
-            cases = store.ended_collaborations(cutoff)
-            where, params = f"collaboration_id IN ({', '.join('?' * len(cases)) or 'NULL'})", list(cases)
-        else:
-            where, params = "substr(coalesce(created_at, recorded_at, ''), 1, 10) < ?", [cutoff]
-        if record in TABLES_OF:
-            tables = TABLES_OF[record]
-        elif record in kinds:
-            tables = ("records",)
-        else:
-            return {}
+        cases = store.ended_collaborations(cutoff) if rule.after == "ended" else []
         out: dict[str, list[tuple]] = {}
         for table in tables:
-            clause, args = where, params
-            if table == "collaborations":
-                clause = where.replace("collaboration_id", "id")
-            if rule.after != "ended" and table != "collaborations":
-                clause = "substr(coalesce(recorded_at, ''), 1, 10) < ?" if table != "check_answers" else \
-                    "substr(coalesce(answered_at, ''), 1, 10) < ?"
-            if table == "records":
-                own = [k for k in kinds if k in self._retention()]
-                if record == "record":
-                    clause += f" AND kind NOT IN ({', '.join('?' * len(own)) or 'NULL'})"
-                    args = [*args, *own]
-                else:
-                    clause += " AND kind = ?"
-                    args = [*args, record]
+            if rule.after == "ended":
+                column = "id" if table == "collaborations" else "collaboration_id"
+                clause, args = f"{column} IN ({', '.join('?' * len(cases)) or 'NULL'})", list(cases)
+            else:
+                clause, args = f"substr(coalesce({DATED[table]}, ''), 1, 10) < ?", [cutoff]
+            if table == "records":  # this kind's, or (for "record") every kind without its own rule
+                own = [k for k in kinds if k in self._retention()] if record == "record" else [record]
+                marks = ", ".join("?" * len(own)) or "NULL"
+                clause += f" AND kind {'NOT ' if record == 'record' else ''}IN ({marks})"
+                args += own
             out[table] = store.keys_where(table, clause, args)
         return out
 
