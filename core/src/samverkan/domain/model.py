@@ -104,17 +104,26 @@ def escape_text(text: str) -> str:
     return _OUTPUT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+#: an organisation number as people write it (ASCII digits, the hyphen optional)
+_ORGNR_FORM = re.compile(r"[0-9]{6}-?[0-9]{4}")
+
+
 def validate_orgnr(value: str) -> str:
     """Validate a Swedish organisation number and return it as ``NNNNNN-NNNN``.
 
     :raises ValidationError: naming the number and why it was refused.
     """
     # imported here: python-stdnum pulls in ssl and pydoc, which start-up does not need
+    from stdnum import luhn
     from stdnum.exceptions import ValidationError as StdnumError
     from stdnum.se import orgnr as se_orgnr
 
     raw = (value or "").strip()
     try:
+        if _ORGNR_FORM.fullmatch(raw):  # the usual form: only the check digit to test
+            digits = raw.replace("-", "")
+            luhn.validate(digits)
+            return f"{digits[:6]}-{digits[6:]}"
         compact = se_orgnr.validate(raw)
     except StdnumError as exc:
         reason = {

@@ -31,9 +31,12 @@ GENESIS = "0" * 64
 ERASING = ("privacy.erase", "privacy.cull")
 
 
+_canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 def canonical(value: Any) -> str:
     """Stable JSON text for hashing and storing (sorted keys, no whitespace)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _canonical(value)
 
 
 def new_salt() -> str:
@@ -43,9 +46,20 @@ def new_salt() -> str:
 
 def seal(salt: str, row: Mapping[str, Any]) -> str:
     """The seal of an event's content: SHA-256 over its salt and its before and after
-    images and row digests (as stored, JSON text or None)."""
-    content = canonical([salt, row["before"], row["after"], row.get("rows")])
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    images and row digests (as stored, JSON text or None).
+
+    Each part goes in as its length and its text ("-" for None), so no two contents
+    seal alike and the stored JSON is not encoded a second time.
+    """
+    h = hashlib.sha256(salt.encode("ascii"))
+    for part in (row["before"], row["after"], row.get("rows")):
+        if part is None:
+            h.update(b"-")
+        else:
+            data = part.encode("utf-8")
+            h.update(b"%d:" % len(data))
+            h.update(data)
+    return h.hexdigest()
 
 
 def event_hash(row: Mapping[str, Any]) -> str:
