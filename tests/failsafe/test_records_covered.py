@@ -41,7 +41,7 @@ def demo_db(tmp_path_factory) -> Path:
         s.store.close()
     with sqlite3.connect(path) as raw:
         for table in ("decisions", "organisations", "contributions", "agreements", "check_answers",
-                      "records", "follow_ups", "users", "collaborations", "terminations"):
+                      "records", "follow_ups", "users", "collaborations", "terminations", "contacts"):
             assert raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table
     return path
 
@@ -89,6 +89,8 @@ def test_an_untouched_database_verifies_clean(demo_db, tmp_path, cli):
      r"decisions \[\d+\] was added outside the services"),
     ("DELETE FROM terminations WHERE rowid = (SELECT min(rowid) FROM terminations)",
      r"terminations \[\d+\] was deleted outside the services"),
+    ("UPDATE contacts SET email = 'mallory@example.org' WHERE id = " + FIRST.format(t="contacts"),
+     r"contacts \[\d+\] was changed outside the services \(column email\)"),
 ])
 def test_a_record_changed_deleted_or_added_behind_the_services_is_named(demo_db, tmp_path, cli,
                                                                          statement, reported):

@@ -191,6 +191,8 @@ def store_legacy(db: Path, cid: int) -> None:
             conn.execute("UPDATE collaborations SET title = ?, purpose = ? WHERE id = ?",
                          [f"ARV1 {NASTY}", f"ARV2 {NASTY}", cid])
             conn.execute("UPDATE organisations SET name = ? WHERE id = 1", [f"ARV3 {NASTY}"])
+            conn.execute("UPDATE contacts SET name = ?, role = ? WHERE organisation_id = 1",
+                         [f"ARV6 {NASTY}", f"ARV7 {NASTY}"])
             conn.execute("UPDATE follow_ups SET summary = ?, evaluation = ? WHERE collaboration_id = ?",
                          [f"ARV4 {NASTY}", json.dumps({"ev": f"ARV5 {NASTY}"}, ensure_ascii=False), cid])
             conn.execute("UPDATE meta SET value = value")  # untouched: the municipality
@@ -260,6 +262,16 @@ def test_the_tui_in_a_real_terminal_shows_no_stored_control_character(legacy, tm
             time.sleep(0.4)
             seen.append(wait_for(f"Samverkan {cid}:"))  # the header: not cleared
         assert any("ARV4" in s or "ARV5" in s for s in seen), "\n\n".join(seen)  # the follow-up tab
+        tmux("send-keys", "-t", "t", "C-p")  # the organisation and its contact persons
+        time.sleep(0.3)
+        tmux("send-keys", "-t", "t", "-l", "Organisationer")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", "t", "Enter")
+        seen.append(wait_for("ARV3"))
+        tmux("send-keys", "-t", "t", "Home")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", "t", "Enter")
+        seen.append(wait_for("ARV6"))
         tmux("send-keys", "-t", "t", "q")
         after = tmux("display", "-p", "-t", "t", "#{pane_title}").strip()
     finally:
