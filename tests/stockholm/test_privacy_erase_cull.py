@@ -109,8 +109,15 @@ def test_a_dry_run_writes_nothing(walk, cli):
     assert plan.removed and plan.events and plan.event_id is None
     assert s.store.count_events() == before and PERSON in [c.name for c in s.contacts(org)]
     s.store.close()
-    shown = cli("privacy", "erase", PERSON, "--also", EMAIL, "--dry-run", db_path=walk.s.store.path)
+    path = walk.s.store.path
+    shown = cli("privacy", "erase", PERSON, "--also", EMAIL, db_path=path)  # no --confirm: a list only
     assert shown.exit_code == 0 and "would be erased" in shown.stdout and "removed: contacts" in shown.stdout
+    assert "run `samverkan privacy erase` again with --confirm" in shown.stdout
+    done = cli("privacy", "erase", PERSON, "--also", EMAIL, "--confirm", db_path=path)
+    assert done.exit_code == 0 and "the erasure is recorded as audit event" in done.stdout, done.output
+    assert PERSON not in cli("org", "show", str(org), db_path=path).stdout
+    culled = cli("privacy", "cull", "--confirm", db_path=path)
+    assert culled.exit_code == 0 and culled.stdout.strip().endswith("nothing to cull")  # nothing due yet
 
 
 def test_erasure_refuses_on_a_log_that_does_not_verify(walk):
@@ -212,3 +219,17 @@ def test_every_kind_of_record_can_be_found_due_from_either_date(walk, after):
     assert due["collaboration"]["collaborations"] == [(cid,)]
     assert len(due["decision"]["decisions"]) == (1 if after == "ended" else 0)  # decided only there
     assert due["organisation"] == {} and due["user"] == {}
+
+
+def test_only_whole_words_are_the_person(walk):
+    s = walk.s
+    s.add_user(s.actor, "admin,officer,manager")
+    org = walk.org()
+    s.add_contact(org, "Eva Lund", email="eva.lund@example.org")
+    s.add_contact(org, "Evald Berg")
+    s.add_contact(org, "Lena Evaluering-Ek")
+    done = s.privacy_erase("Eva Lund", "eva.lund@example.org")
+    assert [c.name for c in s.contacts(org)] == ["Evald Berg", "Lena Evaluering-Ek"]
+    assert len(done.removed) == 1 and s.verify_audit().ok
+    nothing = s.privacy_erase("Eva", dry_run=True)  # "Eva" alone: in no word of theirs
+    assert (nothing.removed, nothing.changed) == ([], [])

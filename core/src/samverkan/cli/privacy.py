@@ -35,7 +35,7 @@ def privacy_extract(app: AppContext, person: str, also: tuple[str, ...], fmt: st
     click.echo(f"{len(found)} place(s) hold {person!r}" + (f" or {', '.join(map(repr, also))}" if also else ""))
 
 
-def _report(removal: Removal, fmt: str, done: str) -> None:
+def _report(removal: Removal, fmt: str, done: str, command: str, previewed: bool) -> None:
     if fmt == "json":
         echo_json(removal.as_dict())
         return
@@ -48,7 +48,11 @@ def _report(removal: Removal, fmt: str, done: str) -> None:
     click.echo(f"{len(removal.removed)} removed, {len(removal.changed)} changed, {len(removal.kept)} kept; "
                f"the content of {len(removal.events)} audit event(s) " + ("would be erased" if removal.event_id is None
                                                                          else "erased"))
-    if removal.event_id is not None:
+    if previewed:
+        click.echo(f"nothing was written; to do it, run `samverkan privacy {command}` again with --confirm")
+    elif removal.event_id is None:
+        click.echo(f"nothing to {command}")
+    else:
         click.echo(f"{done} recorded as audit event {removal.event_id}"
                    + ("" if removal.compacted else "; a reader kept the file from being rebuilt: "
                       "old pages may still hold the data; run the command again once the readers are gone"))
@@ -58,31 +62,38 @@ def _report(removal: Removal, fmt: str, done: str) -> None:
 @click.argument("person")
 @click.option("--also", multiple=True, help="Another way the person is written: an e-mail address, "
                                              "a telephone number (repeatable).")
-@click.option("--dry-run", is_flag=True, help="Show what would be removed, changed and kept; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Show what would be removed, changed and kept; write nothing "
+                                            "(the default without --confirm).")
+@click.option("--confirm", is_flag=True, help="Erase: without it nothing is written.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
-def privacy_erase(app: AppContext, person: str, also: tuple[str, ...], dry_run: bool, fmt: str) -> None:
+def privacy_erase(app: AppContext, person: str, also: tuple[str, ...], dry_run: bool, confirm: bool,
+                  fmt: str) -> None:
     """Erase PERSON (GDPR art. 17) where the municipality's retention rules allow it.
 
     Records that may be erased lose the person's name and details (or are removed, as
     the rules say); records the law requires keeping are kept and listed with the
     reason; the audit events holding the person lose their content while the chain
-    still verifies. Admin only; the audit log must verify first. Run with --dry-run
-    and look at the list before erasing.
+    still verifies. Admin only; the audit log must verify first. Without --confirm
+    it only shows the list: read it, then run again with --confirm.
     """
-    _report(app.services.privacy_erase(person, *also, dry_run=dry_run), fmt, "the erasure is")
+    preview = dry_run or not confirm
+    _report(app.services.privacy_erase(person, *also, dry_run=preview), fmt, "the erasure is", "erase", preview)
 
 
 @privacy_group.command("cull")
-@click.option("--dry-run", is_flag=True, help="Show what would be culled; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Show what would be culled; write nothing (the default "
+                                            "without --confirm).")
+@click.option("--confirm", is_flag=True, help="Cull: without it nothing is written.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
-def privacy_cull(app: AppContext, dry_run: bool, fmt: str) -> None:
+def privacy_cull(app: AppContext, dry_run: bool, confirm: bool, fmt: str) -> None:
     """Cull (gallra) the records whose retention period has passed.
 
     The periods are the municipality's (its plugin's retention rules, `samverkan rules
     show`); a record without one is kept. Culling removes a record or blanks its
     personal data, as its rule says; the audit events that wrote it lose their content
-    while the chain still verifies. Admin only.
+    while the chain still verifies. Admin only. Without --confirm it only shows the list.
     """
-    _report(app.services.privacy_cull(dry_run=dry_run), fmt, "the culling is")
+    preview = dry_run or not confirm
+    _report(app.services.privacy_cull(dry_run=preview), fmt, "the culling is", "cull", preview)

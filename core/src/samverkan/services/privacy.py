@@ -78,10 +78,15 @@ class Removal:
                 "erased_events": self.events, "event_id": self.event_id, "compacted": self.compacted}
 
 
+def _mentions(terms: list[str]) -> re.Pattern[str]:
+    """The person's name and details as whole words, in any case: "Eva" is not the
+    "Eva" in "Evaluering", nor Evald's contact row."""
+    alternatives = "|".join(re.escape(t.strip()) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(f"(?<!\\w)(?:{alternatives})(?!\\w)", re.IGNORECASE)
+
+
 def _replace_terms(text: str, terms: list[str]) -> str:
-    for term in sorted(terms, key=len, reverse=True):
-        text = re.sub(re.escape(term), ERASED, text, flags=re.IGNORECASE)
-    return text
+    return _mentions(terms).sub(ERASED, text)
 
 
 def _erase_in_json(text: str, terms: list[str]) -> str:
@@ -161,8 +166,11 @@ class PrivacyUseCases(Session):
         changes: dict[tuple[str, str], tuple[list[Any], dict[str, Any]]] = {}
         removals: dict[tuple[str, str], list[Any]] = {}
         kept: dict[tuple[str, str, str], str] = {}
+        mentions = _mentions(terms)
         for place in places:
             table, key, column = place["table"], place["key"], place["column"]
+            if not mentions.search(place["value"]):
+                continue  # the term only inside another word: someone else
             if table == "events":
                 if column in CONTENT:
                     erased.add(int(place["key_values"][0]))
