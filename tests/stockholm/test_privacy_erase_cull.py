@@ -233,3 +233,18 @@ def test_only_whole_words_are_the_person(walk):
     assert len(done.removed) == 1 and s.verify_audit().ok
     nothing = s.privacy_erase("Eva", dry_run=True)  # "Eva" alone: in no word of theirs
     assert (nothing.removed, nothing.changed) == ([], [])
+
+
+def test_an_anchored_chain_stays_proven_after_an_erasure(make_services, orgnr, tmp_path, monkeypatch):
+    from samverkan.store import anchor
+
+    key = tmp_path / "keys" / "audit.key"
+    anchor.new_key(key)
+    monkeypatch.setenv(anchor.KEY_ENV, str(key))
+    walk = Walk(make_services("stockholm"), orgnr)
+    person_everywhere(walk)
+    done = walk.s.privacy_erase(PERSON, EMAIL, PHONE)
+    report = walk.s.verify_audit()
+    assert done.events and report.ok and report.anchor is not None and report.anchor.ok
+    # every event from the first on, the erased ones too, still carries its valid MAC
+    assert report.anchor.since == 1 and report.anchor.proven_to == walk.s.store.count_events()

@@ -131,13 +131,18 @@ class PrivacyUseCases(Session):
     def _retention(self) -> dict[str, Retention]:
         return self.view.retention()
 
-    def _rule_for(self, table: str, key: list[Any], kinds: dict[int, str],
-                  retention: dict[str, Retention]) -> tuple[str, Retention | None]:
-        record = RECORD_OF.get(table, "")
+    def _rule_for(self, table: str, key: list[Any], kinds: dict[int, str]) -> Retention | None:
+        """The retention rule governing a row (None: a table no rule is about, such as
+        the settings): the plugin's entry for its record, with the view's fallbacks."""
+        record = RECORD_OF.get(table)
+        if record is None:
+            return None
         if table == "records":
-            kind = kinds.get(key[0], "")
-            record = kind if kind in retention else "record"
-        return record, retention.get(record)
+            record = kinds.get(key[0]) or "record"
+        try:
+            return self.view.retention_of(record)
+        except ValidationError:  # a record kind no plugin declares any more
+            return self.view.retention_of("record")
 
     def _verified_first(self) -> None:
         # an erasure records the rows as they stand: on a log that does not verify it
@@ -160,7 +165,6 @@ class PrivacyUseCases(Session):
         terms = self._terms(person, also)
         self._verified_first()
         plan, erased = Removal(), set()
-        retention = self._retention()
         places = self.store.personal_data(terms)
         kinds = self.store.record_kinds_of(p["key_values"][0] for p in places if p["table"] == "records")
         changes: dict[tuple[str, str], tuple[list[Any], dict[str, Any]]] = {}
@@ -178,7 +182,7 @@ class PrivacyUseCases(Session):
                     kept[(table, "*", column)] = msg("who did what, and when, is kept in the audit log "
                                                      "(the archives act)")
                 continue
-            _record, rule = self._rule_for(table, place["key_values"], kinds, retention)
+            rule = self._rule_for(table, place["key_values"], kinds)
             if column in key_columns(table):
                 # a key (a user's account name) is what other records and the audit log
                 # point to: changing it would cut them loose
