@@ -215,7 +215,10 @@ class PrivacyScreen(BaseScreen):
     # -- the register extract ------------------------------------------------------------
 
     def terms(self) -> tuple[str, list[str]] | None:
-        """The name and the other ways it is written, or None (said so) without a name."""
+        """The name and the other ways it is written, or None (said so) without a name,
+        and None for a user who may not see the screen."""
+        if not self.allowed:
+            return None
         person, also = terms_of(self.query_one("#privacy-person", Input).value,
                                 self.query_one("#privacy-also", Input).value)
         if not person:
@@ -230,8 +233,6 @@ class PrivacyScreen(BaseScreen):
         self.action_search()
 
     def action_search(self) -> None:
-        if not self.allowed:
-            return
         terms = self.terms()
         if terms is None:
             return
@@ -281,8 +282,6 @@ class PrivacyScreen(BaseScreen):
                 "events": len(removal.events)}
 
     def action_erase(self) -> None:
-        if not self.allowed:
-            return
         terms = self.terms()
         if terms is None:
             return
