@@ -56,8 +56,10 @@ def test_an_erased_person_is_gone_from_every_table_and_event_and_the_chain_verif
     org, contact_id, cid = person_everywhere(walk)
     assert s.privacy_extract(PERSON, EMAIL, PHONE)  # she is there before
 
-    done = s.privacy_erase(PERSON, EMAIL, PHONE)
+    steps: list[str] = []
+    done = s.privacy_erase(PERSON, EMAIL, PHONE, progress=steps.append)
 
+    assert steps == ["verify", "search", "write", "compact"]  # said as each begins: seconds on a big file
     assert {"table": "contacts", "key": str(contact_id)} in done.removed
     assert [c.name for c in s.contacts(org)] == [OTHER]
     assert {u["name"]: u["email"] for u in s.users()}["asa"] == ""  # the account stays: its name is who did what

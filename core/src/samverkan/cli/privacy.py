@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 from samverkan.cli.context import AppContext, echo_json, pass_app
@@ -33,6 +36,18 @@ def privacy_extract(app: AppContext, person: str, also: tuple[str, ...], fmt: st
     for place in found:
         click.echo(f"{place['table']} {place['key']} {place['column']}: {place['value']}")
     click.echo(f"{len(found)} place(s) hold {person!r}" + (f" or {', '.join(map(repr, also))}" if also else ""))
+
+
+#: what each step of an erasure or a culling is called on the terminal
+STEPS = {"verify": "verifying the audit log", "search": "searching every table and event",
+         "write": "writing", "compact": "rebuilding the file (checkpoint, VACUUM)"}
+
+
+def _progress() -> Any:
+    """Each step on stderr, on a terminal only (scripts read the summary)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda step: click.echo(f"{STEPS.get(step, step)} …", err=True)
 
 
 def _report(removal: Removal, fmt: str, done: str, command: str, previewed: bool) -> None:
@@ -78,7 +93,8 @@ def privacy_erase(app: AppContext, person: str, also: tuple[str, ...], dry_run: 
     it only shows the list: read it, then run again with --confirm.
     """
     preview = dry_run or not confirm
-    _report(app.services.privacy_erase(person, *also, dry_run=preview), fmt, "the erasure is", "erase", preview)
+    _report(app.services.privacy_erase(person, *also, dry_run=preview, progress=_progress()), fmt,
+            "the erasure is", "erase", preview)
 
 
 @privacy_group.command("cull")
@@ -96,4 +112,5 @@ def privacy_cull(app: AppContext, dry_run: bool, confirm: bool, fmt: str) -> Non
     while the chain still verifies. Admin only. Without --confirm it only shows the list.
     """
     preview = dry_run or not confirm
-    _report(app.services.privacy_cull(dry_run=preview), fmt, "the culling is", "cull", preview)
+    _report(app.services.privacy_cull(dry_run=preview, progress=_progress()), fmt, "the culling is", "cull",
+            preview)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,8 @@ TABLES_OF = {
 DATED = {"collaborations": "created_at", "check_answers": "answered_at", "conflicts": "declared_at",
          "terminations": "recorded_at", "decisions": "recorded_at", "agreements": "recorded_at",
          "follow_ups": "recorded_at", "documents": "recorded_at", "records": "recorded_at"}
+#: told each step of an erasure or a culling as it starts
+Progress = Callable[[str], None]
 #: the event content columns an erasure can remove
 CONTENT = ("before", "after", "rows")
 
@@ -154,16 +157,24 @@ class PrivacyUseCases(Session):
                                       problem=report.problem), "audit")
 
     @use_case("privacy.erase", on="database")
-    def privacy_erase(self, person: str, *also: str, dry_run: bool = False) -> Removal:
+    def privacy_erase(self, person: str, *also: str, dry_run: bool = False,
+                      progress: Progress | None = None) -> Removal:
         """Erase a person (GDPR art. 17): ``person`` (a name) and ``also`` (e-mail
         addresses, telephone numbers) are removed from every record the municipality's
         retention rules let it erase (a record whose rule removes it is removed, others
         have the person's details replaced by ``[raderat]``) and from the content of
         every audit event that holds them or wrote a changed row. Records the law
         requires keeping are kept and listed with the reason. With ``dry_run`` nothing
-        is written and the result says what would be done."""
+        is written and the result says what would be done.
+
+        :param progress: called with each step as it starts ("verify", "search",
+            "write", "compact"): on a big database the whole takes seconds.
+        """
         terms = self._terms(person, also)
+        step = progress or (lambda _step: None)
+        step("verify")
         self._verified_first()
+        step("search")
         plan, erased = Removal(), set()
         places = self.store.personal_data(terms)
         kinds = self.store.record_kinds_of(p["key_values"][0] for p in places if p["table"] == "records")
@@ -212,10 +223,11 @@ class PrivacyUseCases(Session):
             for (table, _k), (key, values) in changes.items():
                 self.store.set_values(table, key, values)
 
-        return self._apply(plan, erased, touched, dry_run, "privacy.erase", "person", write)
+        return self._apply(plan, erased, touched, dry_run, "privacy.erase", "person", write, step=step)
 
     def _apply(self, plan: Removal, erased: set[int], touched: list[tuple[str, list[Any]]], dry_run: bool,
-               action: str, entity: str, write: Any, detail: dict[str, Any] | None = None) -> Removal:
+               action: str, entity: str, write: Any, detail: dict[str, Any] | None = None,
+               step: Progress = lambda _step: None) -> Removal:
         """Find every event that wrote a touched row, then (unless ``dry_run``) write the
         rows, note again what the erased events wrote, record the event and erase."""
         by_table: dict[str, list[list[Any]]] = {}
@@ -231,6 +243,7 @@ class PrivacyUseCases(Session):
         plan.events = sorted(erased)
         if dry_run:
             return plan
+        step("write")
         with self._tx():
             write()
             self.store.retouch(writers.values())
@@ -239,17 +252,22 @@ class PrivacyUseCases(Session):
                 "erased_events": plan.events, "changed": plan.changed, "removed": plan.removed,
                 "kept": plan.kept, **(detail or {})})
             self.store.erase_event_content(plan.events, plan.event_id)
+        step("compact")
         plan.compacted = self.store.compact()
         return plan
 
     @use_case("privacy.cull", on="database")
-    def privacy_cull(self, dry_run: bool = False) -> Removal:
+    def privacy_cull(self, dry_run: bool = False, progress: Progress | None = None) -> Removal:
         """Cull (gallra) every record whose retention period has passed by today: the
         municipality's plugin gives each kind of record its period, from when it runs
         and whether culling removes the record or blanks its personal data (``[gallrat]``).
         Records without a period are kept. The audit events that wrote a culled row lose
-        their content. With ``dry_run`` nothing is written."""
+        their content. With ``dry_run`` nothing is written; ``progress`` as for
+        :meth:`privacy_erase`."""
+        step = progress or (lambda _step: None)
+        step("verify")
         self._verified_first()
+        step("search")
         plan = Removal()
         kinds = self.view.record_kinds()
         removals: list[tuple[str, list[Any]]] = []
@@ -283,7 +301,7 @@ class PrivacyUseCases(Session):
             plan.events = []
             return plan
         return self._apply(plan, erased, touched, dry_run, "privacy.cull", "database", write,
-                           {"today": self.today.isoformat()})
+                           {"today": self.today.isoformat()}, step)
 
     def _due(self, record: str, rule: Retention, cutoff: str, kinds: dict[str, Any]) -> dict[str, list[tuple]]:
         """The keys of the rows of ``record`` whose period has passed, by table (children
