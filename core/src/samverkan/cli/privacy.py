@@ -63,10 +63,10 @@ def _report(removal: Removal, fmt: str, done: str, command: str, previewed: bool
     click.echo(f"{len(removal.removed)} removed, {len(removal.changed)} changed, {len(removal.kept)} kept; "
                f"the content of {len(removal.events)} audit event(s) " + ("would be erased" if removal.event_id is None
                                                                          else "erased"))
-    if previewed:
-        click.echo(f"nothing was written; to do it, run `samverkan privacy {command}` again with --confirm")
-    elif removal.event_id is None:
+    if not (removal.removed or removal.changed or removal.events):
         click.echo(f"nothing to {command}")
+    elif previewed:
+        click.echo(f"nothing was written; to do it, run `samverkan privacy {command}` again with --confirm")
     else:
         click.echo(f"{done} recorded as audit event {removal.event_id}"
                    + ("" if removal.compacted else "; a reader kept the file from being rebuilt: "
