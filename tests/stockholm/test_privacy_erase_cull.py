@@ -250,3 +250,38 @@ def test_an_anchored_chain_stays_proven_after_an_erasure(make_services, orgnr, t
     assert done.events and report.ok and report.anchor is not None and report.anchor.ok
     # every event from the first on, the erased ones too, still carries its valid MAC
     assert report.anchor.since == 1 and report.anchor.proven_to == walk.s.store.count_events()
+
+
+def test_a_write_between_the_search_and_the_erasure_is_not_missed(walk, make_services, monkeypatch):
+    s = walk.s
+    org, contact_id, _cid = person_everywhere(walk)
+    colleague = make_services("stockholm", db=s.store.path)  # another session on the same file
+    search, searches = s.store.personal_data, []
+
+    def search_then_a_colleague_writes(terms):
+        found = search(terms)
+        if not searches:  # her number changes after the search, before the erasure's write
+            colleague.update_contact(contact_id, phone="070-174 06 99")
+        searches.append(terms)
+        return found
+
+    monkeypatch.setattr(s.store, "personal_data", search_then_a_colleague_writes)
+    done = s.privacy_erase(PERSON, EMAIL)
+    assert len(searches) == 2  # planned again on what was stored then
+    assert [c.name for c in s.contacts(org)] == [OTHER] and done.events and s.verify_audit().ok
+    assert s.privacy_extract(PERSON, EMAIL) == []  # the colleague's event, which names her, too
+
+
+def test_an_erased_notification_goes_with_its_delivery_attempts(walk):
+    s = walk.s
+    person_everywhere(walk)
+    with s.store.transaction("test"):  # a notification to her, tried once
+        nid = s.store.conn.execute(
+            "INSERT INTO outbox (collaboration_id, recipient, subject, body, reason, created_at, attempts)"
+            " VALUES (1, ?, 'Påminnelse', 'Hej', 'test', '2026-11-01', 1)", [EMAIL]).lastrowid
+        s.store.conn.execute("INSERT INTO outbox_attempts (notification_id, attempt, at, ok, error)"
+                             " VALUES (?, 1, '2026-11-01', 0, ?)", [nid, f"550 {EMAIL}: no such user"])
+    done = s.privacy_erase(PERSON, EMAIL)
+    assert {"table": "outbox", "key": str(nid)} in done.removed
+    assert s.store.conn.execute("SELECT count(*) FROM outbox_attempts").fetchone()[0] == 0
+    assert s.verify_audit().ok

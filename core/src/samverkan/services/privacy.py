@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from samverkan.domain.errors import ValidationError
+from samverkan.domain.errors import StateChanged, ValidationError
 from samverkan.domain.followups import add_months
 from samverkan.domain.model import clean_text
 from samverkan.domain.rules import Retention
@@ -176,12 +176,14 @@ class PrivacyUseCases(Session):
         self._verified_first()
         step("search")
         plan, erased = Removal(), set()
+        searched_to = self.store.last_event_id()
         places = self.store.personal_data(terms)
         kinds = self.store.record_kinds_of(p["key_values"][0] for p in places if p["table"] == "records")
         changes: dict[tuple[str, str], tuple[list[Any], dict[str, Any]]] = {}
         removals: dict[tuple[str, str], list[Any]] = {}
         kept: dict[tuple[str, str, str], str] = {}
         mentions = _mentions(terms)
+        watched: list[tuple[str, list[Any], str, Any]] = []  # what the plan was made on
         for place in places:
             table, key, column = place["table"], place["key"], place["column"]
             if not mentions.search(place["value"]):
@@ -204,7 +206,9 @@ class PrivacyUseCases(Session):
                                               msg("the municipality's retention rules do not let it be erased"))
             elif rule.cull == "remove":
                 removals[(table, key)] = place["key_values"]
+                watched.append((table, place["key_values"], column, place["value"]))
             else:
+                watched.append((table, place["key_values"], column, place["value"]))
                 blank = PERSONAL.get(table, {}).get(column, FREE)
                 value = (blank if blank is not FREE else _erase_in_json(place["value"], terms)
                          if (table, column) in JSON_COLUMNS else _replace_terms(place["value"], terms))
@@ -218,6 +222,12 @@ class PrivacyUseCases(Session):
         touched = [(t, kv) for (t, _k), kv in removals.items()] + [(t, kv) for (t, _k), (kv, _v) in changes.items()]
 
         def write() -> None:
+            # a write between the search and this transaction would be lost or missed:
+            # the use case runs again on what is stored now
+            if self.store.events_holding_since(searched_to, terms) or any(
+                    (self.store.values_of(t, k, [c]) or {}).get(c) != v for t, k, c, v in watched):
+                raise StateChanged(msg("what is stored about the person changed while the erasure was "
+                                       "prepared; nothing was erased, run it again"))
             for (table, _k), key in removals.items():
                 self.store.delete_row(table, key)
             for (table, _k), (key, values) in changes.items():

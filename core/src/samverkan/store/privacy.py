@@ -87,6 +87,8 @@ IMPERSONAL: dict[str, tuple[str, ...]] = {
 #: columns holding JSON objects: culled to ``{}``, erased value by value
 JSON_COLUMNS = {("follow_ups", "participants"), ("follow_ups", "evaluation"), ("records", "data"),
                 ("collaborations", "form_answers")}
+#: rows that only exist for a row of another table: deleted with it
+DEPENDENTS = {"outbox": (("outbox_attempts", "notification_id"), ("reminders", "notification_id"))}
 #: tables whose rows carry a version for optimistic locking
 VERSIONED = ("organisations", "collaborations", "contacts")
 #: the key columns of the tables that are not covered by the chain
@@ -96,6 +98,13 @@ _KEYS = {"outbox": ("id",), "reminders": ("key",), "outbox_attempts": ("id",), "
 def key_columns(table: str) -> tuple[str, ...]:
     """The columns that name one row of ``table``."""
     return coverage.COVERED[table][0] if table in coverage.COVERED else _KEYS.get(table, ("rowid",))
+
+
+def _variants(terms: list[str]) -> list[str]:
+    # SQLite's lower() folds ASCII only ("Åsa" stays "Åsa"): the SQL looks for each term
+    # as written, in lower, upper and title case, and Python decides
+    return sorted({f(t) for t in terms if t and t.strip() for f in (
+        str.strip, lambda x: x.strip().lower(), lambda x: x.strip().upper(), lambda x: x.strip().title())})
 
 
 class PrivacyRows:
@@ -111,8 +120,7 @@ class PrivacyRows:
         wanted = [t.strip().casefold() for t in terms if t and t.strip()]
         if not wanted:
             return found
-        variants = sorted({f(t) for t in terms if t and t.strip() for f in (
-            str.strip, lambda x: x.strip().lower(), lambda x: x.strip().upper(), lambda x: x.strip().title())})
+        variants = _variants(terms)
         tables = [r[0] for r in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             " AND name NOT LIKE '%_fts%' ORDER BY name")]
@@ -122,8 +130,6 @@ class PrivacyRows:
             texts = [r[1] for r in info if (r[2] or "TEXT").upper() in ("TEXT", "STR", "")]
             if not texts:
                 continue
-            # SQLite's lower() folds ASCII only ("Åsa" stays "Åsa"): the SQL looks for each
-            # term as written, in lower, upper and title case, and Python decides
             where = " OR ".join(f"instr([{c}], ?) > 0" for c in texts for _v in variants)
             params = [v for _c in texts for v in variants]
             select = ", ".join([*(f"[{k}]" for k in keys), *(f"[{c}]" for c in texts)])
@@ -218,6 +224,20 @@ class PrivacyRows:
             + " AND ".join(f"[{k}] = ?" for k in keys), list(key)).fetchone()
         return dict(zip(columns, found, strict=True)) if found else None
 
+    def last_event_id(self) -> int:
+        """The id of the newest event (0 for none)."""
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+    def events_holding_since(self, after_id: int, terms: list[str]) -> bool:
+        """Whether an event newer than ``after_id`` holds one of ``terms`` in its content
+        (a write that came between an erasure's search and its transaction)."""
+        variants = _variants(terms)
+        if not variants:
+            return False
+        where = " OR ".join(f"instr([{c}], ?) > 0" for c in ("before", "after") for _v in variants)
+        return self.conn.execute(f"SELECT 1 FROM events WHERE id > ? AND ({where}) LIMIT 1",
+                                 [after_id, *variants, *variants]).fetchone() is not None
+
     # -- writes (inside the caller's transaction) --------------------------------
 
     def set_values(self, table: str, key: Sequence[Any], values: dict[str, Any]) -> None:
@@ -232,8 +252,11 @@ class PrivacyRows:
             self.touch(table, *key)  # type: ignore[attr-defined]
 
     def delete_row(self, table: str, key: Sequence[Any]) -> None:
-        """Delete one row."""
+        """Delete one row (and the rows that only exist for it: a notification's
+        delivery attempts and reminders)."""
         keys = key_columns(table)
+        for child, column in DEPENDENTS.get(table, ()):
+            self.conn.execute(f"DELETE FROM [{child}] WHERE [{column}] = ?", [key[0]])
         self.conn.execute(f"DELETE FROM [{table}] WHERE " + " AND ".join(f"[{k}] = ?" for k in keys), list(key))
         if table in coverage.COVERED:
             self.touch(table, *key)  # type: ignore[attr-defined]
@@ -266,7 +289,10 @@ class PrivacyRows:
         """Write the log into the file and rebuild it (checkpoint, then VACUUM), so no
         page of the file or its log still holds removed data; False when a reader kept
         the log from being emptied (run again later)."""
-        busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        self.conn.execute("VACUUM")
-        busy = busy or self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        try:
+            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            self.conn.execute("VACUUM")
+            busy = busy or self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError:  # another statement of this session was running
+            return False
         return not busy
