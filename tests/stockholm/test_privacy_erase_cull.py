@@ -84,6 +84,8 @@ def test_an_erased_person_is_gone_from_every_table_and_event_and_the_chain_verif
 
     verified = cli("audit", "verify", db_path=path)
     assert verified.exit_code == 0, verified.output
+    log = cli("audit", "log", "--limit", "500", db_path=path).stdout
+    assert log.count(f"(content erased by event {done.event_id})") == len(done.events)
 
 
 def test_records_the_law_requires_keeping_are_kept_with_the_reason(walk):

@@ -92,6 +92,14 @@ async def test_extract_then_erase_a_contact_person_by_keys(make_app, orgnr):
         await settle(pilot)
         assert screen_name(app) == "CollaborationsScreen"
 
+        # an event whose content was erased says so, and by which event
+        from samverkan_tui.screens.audit import EventScreen
+
+        [added] = [e for e in s.events(limit=100) if e.id in erasure.after["erased_events"]][:1]
+        app.push_screen(EventScreen(added))
+        await settle(pilot)
+        assert f"raderat av händelse {erasure.id}" in screen_text(app) and "Karin" not in screen_text(app)
+
     assert [c.name for c in s.contacts(org.id)] == ["Per Holm"]
     assert s.privacy_extract("Karin", EMAIL) == []
     assert s.verify_audit().ok

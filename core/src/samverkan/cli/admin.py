@@ -221,7 +221,8 @@ def audit_log(app: AppContext, collab: int | None, actor: str | None, limit: int
         echo_json([e.__dict__ for e in events])
         return
     for e in events:
-        click.echo(f"{e.id}\t{e.at}\t{e.actor}\t{e.origin}\t{e.action}\t{e.entity}:{e.entity_id}")
+        erased = f"\t(content erased by event {e.erased_by})" if e.erased_by else ""
+        click.echo(f"{e.id}\t{e.at}\t{e.actor}\t{e.origin}\t{e.action}\t{e.entity}:{e.entity_id}{erased}")
 
 
 @click.command("backup")

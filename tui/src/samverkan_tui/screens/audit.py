@@ -215,6 +215,9 @@ class EventScreen(BaseModal[None]):
                     (_("Tid"), e.at), (_("Vem"), e.actor), (_("Varifrån"), e.origin),
                     (_("Händelse"), labels.event(e.action, self.record_kinds)),
                     (_("Objekt"), labels.entity(e.entity, e.entity_id)), (_("Hash"), e.hash[:16]),
+                    # an erasure or culling removed what the event held; the rest stands
+                    *([(_("Innehåll"), _("raderat av händelse {n}").format(n=e.erased_by))]
+                      if getattr(e, "erased_by", None) else []),
                 ], width=10), *stored(_("Före"), e.before), *stored(_("Efter"), e.after)))
 
     def action_close(self) -> None:
