@@ -150,8 +150,9 @@ def test_culling_follows_the_retention_periods_and_the_chain_verifies(make_servi
     s = walk.s
     org, _contact, cid = person_everywhere(walk)
     s.add_record(cid, "follow_up_plan", {"how": "Avstämning efter tre månader.", "by": PERSON})
+    s.add_contact(org, "Olle Ström", email="olle.strom@example.org", phone="070-174 06 55")
     s.add_record(cid, "consultation", {
-        "topic": "Läxhjälp", "advice": "Lämpligt.", "by": PERSON, "recommendation": "supports",
+        "topic": "Läxhjälp", "advice": "Lämpligt.", "by": "Olle Ström", "recommendation": "supports",
         "date": walk.months_ago(1).isoformat()})
     walk.answer_all(cid)
     walk.decide(cid)
@@ -162,6 +163,8 @@ def test_culling_follows_the_retention_periods_and_the_chain_verifies(make_servi
     s.register_initiative("Pågående", "informal", [busy_org])
     path = s.store.path
     s.store.close()
+    before = stored_bytes(path)
+    assert all(holds(before, t) for t in ("Olle Ström", "olle.strom@example.org", "070-174 06 55", OTHER))
 
     later = make_services("stockholm", db=path, today=dt.date(2031, 1, 1))
     plan = later.privacy_cull(dry_run=True)
@@ -176,6 +179,12 @@ def test_culling_follows_the_retention_periods_and_the_chain_verifies(make_servi
     again = later.privacy_cull()
     assert (again.removed, again.changed) == ([], [])  # nothing left to cull
     assert later.verify_audit().ok
+    # he was only in what was culled: a contact, a personal field and their events
+    later.store.close()
+    blob = stored_bytes(path)
+    for term in ("Olle Ström", "olle.strom@example.org", "070-174 06 55", OTHER):
+        assert not holds(blob, term), term
+    assert holds(blob, "Pia Lind")
 
 
 def test_events_written_before_content_was_sealed_are_erased_too(walk):
