@@ -10,7 +10,7 @@ the TUI's first screen from paying for importing it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -243,7 +243,7 @@ def m011_records_covered_by_the_chain(db: Database) -> None:
     at = None
     # the tables the schema has at this step (a table COVERED gained later gets its own
     # baseline from the migration that creates it, e.g. m014's contacts)
-    for part in _baseline_parts(conn, [t for t in coverage.COVERED if _has_table(conn, t)]):
+    for part in coverage.baseline(conn, [t for t in coverage.COVERED if _has_table(conn, t)]):
         at = at or sql.now()  # one moment for every baseline event (none for an empty database)
         last_id += 1
         row = {"id": last_id, "at": at, "actor": "samverkan", "origin": "migration",
@@ -295,7 +295,7 @@ def m014_structured_contacts(db: Database) -> None:
         foreign_keys=[("organisation_id", "organisations", "id")],
     )
     db["contacts"].create_index(["organisation_id"])
-    unvouched = _unvouched(conn, "organisations")
+    unvouched = coverage.unvouched(conn, "organisations")
     at = sql.now()
     derived: set[str] = set()
     for org_id, text in conn.execute(
@@ -310,8 +310,8 @@ def m014_structured_contacts(db: Database) -> None:
             derived.add(coverage.key_of([contact_id]))
     # keeps its indexes (the unique orgnr); the defaults given again stay numbers, not text
     db["organisations"].transform(drop={"contact"}, defaults={"version": 1, "is_example": 0})
-    _append_baseline(conn, _baseline_parts(conn, ("organisations", "contacts"),
-                                           skip={"organisations": unvouched, "contacts": derived}))
+    _append_baseline(conn, coverage.baseline(conn, ("organisations", "contacts"),
+                                             skip={"organisations": unvouched, "contacts": derived}))
 
 
 #: Every migration, in the order it is applied.
@@ -327,52 +327,6 @@ STEPS = (m001_core_tables, m002_audit_events, m003_collaboration_search, m004_us
 
 def _has_table(conn: Any, table: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone() is not None
-
-
-def _baseline_parts(conn: Any, tables: Any, skip: dict[str, set[str]] | None = None) -> Iterator[dict[str, Any]]:
-    """The ``rows`` of baseline events for ``tables`` (covered tables): the digest of every
-    row but the keys in ``skip[table]``, in chunks of ``coverage.BASELINE_CHUNK``."""
-    from samverkan.store import coverage
-
-    for table in tables:
-        cols = coverage.columns(conn, table)
-        keys = coverage.COVERED[table][0]
-        leave = (skip or {}).get(table, set())
-        chunk: dict[str, str | None] = {}
-        select = f"SELECT {', '.join(f'[{c}]' for c in (*keys, *cols))} FROM [{table}]"
-        for row in conn.execute(select):
-            key = coverage.key_of(row[:len(keys)])
-            if key in leave:
-                continue
-            chunk[key] = coverage.row_digest(row[len(keys):])
-            if len(chunk) >= coverage.BASELINE_CHUNK:
-                yield {table: {"cols": list(cols), "rows": chunk}}
-                chunk = {}
-        if chunk:
-            yield {table: {"cols": list(cols), "rows": chunk}}
-
-
-def _unvouched(conn: Any, table: str) -> set[str]:
-    """The keys of the rows of ``table`` that are not what the chain says the services
-    wrote (added or changed outside them), as :func:`samverkan.store.coverage.compare`
-    finds them."""
-    from samverkan.store import coverage
-
-    want: coverage.Expected = {}
-    for (rows,) in conn.execute("SELECT rows FROM events WHERE rows IS NOT NULL ORDER BY id"):
-        coverage.replay(want, rows)
-    expect = want.get(table, {})
-    cols = coverage.columns(conn, table)
-    keys = coverage.COVERED[table][0]
-    out = set()
-    for row in conn.execute(f"SELECT {', '.join(f'[{c}]' for c in (*keys, *cols))} FROM [{table}]"):
-        key = coverage.key_of(row[:len(keys)])
-        values = dict(zip(cols, row[len(keys):], strict=True))
-        recorded = expect.get(key)
-        if recorded is None or recorded[1] is None or \
-                coverage.row_digest(values.get(c) for c in recorded[0]) != recorded[1]:
-            out.add(key)
-    return out
 
 
 def _append_baseline(conn: Any, parts: Iterable[dict[str, Any]]) -> None:
