@@ -29,7 +29,16 @@ from samverkan.domain.rules import Retention
 from samverkan.i18n import msg
 from samverkan.services.session import Session, use_case
 from samverkan.store import coverage
-from samverkan.store.privacy import CULLED, ERASED, FREE, JSON_COLUMNS, PERSONAL, key_columns
+from samverkan.store.audit import canonical
+from samverkan.store.privacy import (
+    CULLED,
+    ERASED,
+    FREE,
+    JSON_COLUMNS,
+    PERSONAL,
+    key_columns,
+    row_key,
+)
 
 #: which retention rule governs each table (the records table: the record's kind)
 RECORD_OF = {
@@ -46,12 +55,7 @@ TABLES_OF = {
     "collaboration": ("check_answers", "conflicts", "terminations", "collaborations"),
     "decision": ("decisions",), "agreement": ("agreements",), "follow_up": ("follow_ups",),
     "document": ("documents",), "record": ("records",),
-    "notification": ("outbox_attempts", "reminders", "outbox"),
 }
-#: the column that dates a row, for periods that run from its creation
-DATED = {"collaborations": "created_at", "check_answers": "answered_at", "conflicts": "declared_at",
-         "terminations": "recorded_at", "decisions": "recorded_at", "agreements": "recorded_at",
-         "follow_ups": "recorded_at", "documents": "recorded_at", "records": "recorded_at"}
 #: told each step of an erasure or a culling as it starts
 Progress = Callable[[str], None]
 #: the event content columns an erasure can remove
@@ -103,9 +107,20 @@ def _erase_in_json(text: str, terms: list[str]) -> str:
             return {walk(k): walk(v) for k, v in value.items()}
         return value
     try:
-        return json.dumps(walk(json.loads(text)), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return canonical(walk(json.loads(text)))
     except ValueError:
         return "{}"
+
+
+def _erased(table: str, column: str, value: str, terms: list[str]) -> str:
+    """What a column holding the person becomes: a structured field its blank, a free
+    text (or JSON) the same text with the person's details replaced."""
+    blank = PERSONAL.get(table, {}).get(column, FREE)
+    if blank is not FREE:
+        return blank
+    if (table, column) in JSON_COLUMNS:
+        return _erase_in_json(value, terms)
+    return _replace_terms(value, terms)
 
 
 class PrivacyUseCases(Session):
@@ -130,9 +145,6 @@ class PrivacyUseCases(Session):
             raise ValidationError(msg("a name, e-mail address or telephone number to search for has "
                                       "at least 3 characters"), "person")
         return terms
-
-    def _retention(self) -> dict[str, Retention]:
-        return self.view.retention()
 
     def _rule_for(self, table: str, key: list[Any], kinds: dict[int, str]) -> Retention | None:
         """The retention rule governing a row (None: a table no rule is about, such as
@@ -209,10 +221,8 @@ class PrivacyUseCases(Session):
                 watched.append((table, place["key_values"], column, place["value"]))
             else:
                 watched.append((table, place["key_values"], column, place["value"]))
-                blank = PERSONAL.get(table, {}).get(column, FREE)
-                value = (blank if blank is not FREE else _erase_in_json(place["value"], terms)
-                         if (table, column) in JSON_COLUMNS else _replace_terms(place["value"], terms))
-                changes.setdefault((table, key), (place["key_values"], {}))[1][column] = value
+                changes.setdefault((table, key), (place["key_values"], {}))[1][column] = _erased(
+                    table, column, place["value"], terms)
         for where in removals:
             changes.pop(where, None)
         plan.removed = [{"table": t, "key": k} for (t, k) in removals]
@@ -282,20 +292,21 @@ class PrivacyUseCases(Session):
         kinds = self.view.record_kinds()
         removals: list[tuple[str, list[Any]]] = []
         changes: list[tuple[str, list[Any], dict[str, Any]]] = []
-        for record, rule in sorted(self._retention().items()):
+        rules = self.view.retention()
+        for record, rule in sorted(rules.items()):
             if rule.years is None:
                 continue
             cutoff = add_months(self.today, -12 * rule.years).isoformat()
-            for table, keys in self._due(record, rule, cutoff, kinds).items():
+            for table, keys in self._due(record, rule, cutoff, kinds, rules).items():
                 for key in keys:
                     if rule.cull == "remove":
                         removals.append((table, list(key)))
                         continue
-                    values = self._culled_values(table, key, record, kinds)
+                    values = self._culled_values(table, key, kinds)
                     if values:
                         changes.append((table, list(key), values))
-        plan.removed = [{"table": t, "key": coverage.key_of(k)} for t, k in removals]
-        plan.changed = [{"table": t, "key": coverage.key_of(k), "column": c} for t, k, v in changes for c in v]
+        plan.removed = [{"table": t, "key": row_key(k)} for t, k in removals]
+        plan.changed = [{"table": t, "key": row_key(k), "column": c} for t, k, v in changes for c in v]
 
         def write() -> None:
             for table, key in removals:
@@ -304,67 +315,58 @@ class PrivacyUseCases(Session):
                 self.store.set_values(table, key, values)
 
         touched = [(t, k) for t, k in removals] + [(t, k) for t, k, _v in changes]
-        erased: set[int] = set()
-        ended = {k[0] for t, k in touched if t == "collaborations"}
-        erased.update(self.store.events_about("collaboration", ended))
         if not touched:
-            plan.events = []
             return plan
+        # older events name the collaboration without the digests of the rows they wrote
+        erased = set(self.store.events_about("collaboration", {k[0] for t, k in touched if t == "collaborations"}))
         return self._apply(plan, erased, touched, dry_run, "privacy.cull", "database", write,
                            {"today": self.today.isoformat()}, step)
 
-    def _due(self, record: str, rule: Retention, cutoff: str, kinds: dict[str, Any]) -> dict[str, list[tuple]]:
+    def _due(self, record: str, rule: Retention, cutoff: str, kinds: dict[str, Any],
+             rules: dict[str, Retention] | None = None) -> dict[str, list[tuple]]:
         """The keys of the rows of ``record`` whose period has passed, by table (children
-        first, the order removal needs)."""
+        first, the order removal needs); ``rules``: the view's retention, read once by
+        the caller (read here when not given)."""
         store = self.store
         if record == "contact":
             if rule.after == "ended":
                 return {"contacts": [(i,) for i in store.inactive_contacts(cutoff)]}
-            return {"contacts": store.keys_where("contacts", "substr(created_at, 1, 10) < ?", [cutoff])}
+            return {"contacts": store.created_before("contacts", cutoff)}
         if record == "notification":  # its attempts and reminders go with it
-            old = [k[0] for k in store.keys_where("outbox", "substr(created_at, 1, 10) < ?", [cutoff])]
-            marks = ", ".join("?" * len(old)) or "NULL"
-            return {"outbox_attempts": store.keys_where("outbox_attempts", f"notification_id IN ({marks})", old),
-                    "reminders": store.keys_where("reminders", f"notification_id IN ({marks})", old),
-                    "outbox": [(i,) for i in old]}
+            return store.notifications_before(cutoff)
         tables = TABLES_OF.get(record) or (("records",) if record in kinds else ())
         if record in ("organisation", "user") or not tables:
             return {}  # registers, not case records: kept while in use
+        rules = self.view.retention() if rules is None else rules
         cases = store.ended_collaborations(cutoff) if rule.after == "ended" else []
         out: dict[str, list[tuple]] = {}
         for table in tables:
-            if rule.after == "ended":
-                column = "id" if table == "collaborations" else "collaboration_id"
-                clause, args = f"{column} IN ({', '.join('?' * len(cases)) or 'NULL'})", list(cases)
-            else:
-                clause, args = f"substr(coalesce({DATED[table]}, ''), 1, 10) < ?", [cutoff]
-            if table == "records":  # this kind's, or (for "record") every kind without its own rule
-                own = [k for k in kinds if k in self._retention()] if record == "record" else [record]
-                marks = ", ".join("?" * len(own)) or "NULL"
-                clause += f" AND kind {'NOT ' if record == 'record' else ''}IN ({marks})"
-                args += own
-            out[table] = store.keys_where(table, clause, args)
+            # records: this kind's, or (for "record") of every kind without its own rule
+            own = None if table != "records" else (
+                [k for k in kinds if k in rules] if record == "record" else [record])
+            others = record == "record"
+            out[table] = (store.of_collaborations(table, cases, own, others) if rule.after == "ended"
+                          else store.created_before(table, cutoff, own, others))
         return out
 
-    def _culled_values(self, table: str, key: tuple, record: str, kinds: dict[str, Any]) -> dict[str, Any]:
+    def _culled_values(self, table: str, key: tuple, kinds: dict[str, Any]) -> dict[str, Any]:
         """The personal columns of one row as culling leaves them (only those not
         culled already, so a second culling changes nothing)."""
         marked = PERSONAL.get(table, {})
         if not marked:
             return {}
-        now = self.store.values_of(table, key, list(marked))
+        now = self.store.values_of(table, key, [*marked, *(["kind"] if table == "records" else [])])
         if now is None:
             return {}
         out: dict[str, Any] = {}
         for column, blank in marked.items():
-            if table == "records" and column == "data":
+            if table == "records" and column == "data":  # only the fields the kind marks personal
                 data = json.loads(now[column] or "{}")
-                kind = self.store.values_of("records", key, ["kind"]) or {}
-                fields = getattr(kinds.get(kind.get("kind")), "fields", ())
+                fields = getattr(kinds.get(now["kind"]), "fields", ())
                 personal = {f.key for f in fields if getattr(f, "personal", False)}
                 new = {k: (CULLED if k in personal and v not in (None, "") else v) for k, v in data.items()}
                 if new != data:
-                    out[column] = json.dumps(new, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                    out[column] = canonical(new)
                 continue
             target = ("{}" if (table, column) in JSON_COLUMNS else CULLED) if blank is FREE else blank
             if now[column] not in (None, "", target):

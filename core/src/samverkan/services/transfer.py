@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from samverkan.domain.contacts import CONTACT_FIELDS
 from samverkan.domain.errors import ValidationError
 from samverkan.i18n import msg
 
@@ -49,7 +50,7 @@ ORG_FIELDS = ("name", "orgnr", "legal_form", "contact")
 REQUIRED_FIELDS = ("name", "orgnr")
 #: what a JSON object may give besides: its contact persons, a list of objects with these keys
 CONTACTS = "contacts"
-CONTACT_KEYS = ("name", "role", "email", "phone")
+CONTACT_KEYS = CONTACT_FIELDS
 #: What an organisation export holds (the import ignores the extra columns): in CSV and
 #: workbooks the first contact person as text ("name, e-mail, number")
 ORG_EXPORT_FIELDS = ("id", "name", "orgnr", "legal_form", "contact", "is_example")

@@ -344,9 +344,7 @@ def _append_baseline(conn: Any, parts: Iterable[dict[str, Any]]) -> None:
         row = {"id": last_id, "at": at, "actor": "samverkan", "origin": "migration",
                "action": "audit.baseline", "entity": "database", "entity_id": "", "before": None,
                "after": None, "prev_hash": prev, "rows": audit.canonical(part)}
-        row["salt"] = audit.new_salt()
-        row["sealed"] = audit.seal(row["salt"], row)
-        row["hash"] = prev = audit.event_hash(row)
+        prev = audit.sealed(row)
         row["mac"] = anchor.mac(key, row["hash"]) if key else None
         sql.insert(conn, "events", row)
 

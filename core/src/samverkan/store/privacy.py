@@ -95,6 +95,11 @@ VERSIONED = ("organisations", "collaborations", "contacts")
 _KEYS = {"outbox": ("id",), "reminders": ("key",), "outbox_attempts": ("id",), "contacts": ("id",)}
 
 
+def row_key(values: Iterable[Any]) -> str:
+    """A row's key as extracts, erasures and cullings name it ("3", "3/national.x")."""
+    return "/".join(str(v) for v in values)
+
+
 def key_columns(table: str) -> tuple[str, ...]:
     """The columns that name one row of ``table``."""
     return coverage.COVERED[table][0] if table in coverage.COVERED else _KEYS.get(table, ("rowid",))
@@ -105,6 +110,28 @@ def _variants(terms: list[str]) -> list[str]:
     # as written, in lower, upper and title case, and Python decides
     return sorted({f(t) for t in terms if t and t.strip() for f in (
         str.strip, lambda x: x.strip().lower(), lambda x: x.strip().upper(), lambda x: x.strip().title())})
+
+
+#: the ended collaborations whose end (the termination's date, else the agreement's or
+#: the collaboration's end) is before the parameter
+_ENDED = ("SELECT c.id FROM collaborations c LEFT JOIN terminations t ON t.collaboration_id = c.id"
+          " LEFT JOIN agreements a ON a.collaboration_id = c.id WHERE c.stage = 'ended'"
+          " AND coalesce(nullif(t.ended_on, ''), nullif(a.[end], ''), nullif(c.[end], ''),"
+          " substr(c.updated_at, 1, 10)) < ?")
+#: the column that dates a row, for retention periods that run from its creation
+DATED = {"collaborations": "created_at", "check_answers": "answered_at", "conflicts": "declared_at",
+         "terminations": "recorded_at", "decisions": "recorded_at", "agreements": "recorded_at",
+         "follow_ups": "recorded_at", "documents": "recorded_at", "records": "recorded_at",
+         "contacts": "created_at", "outbox": "created_at"}
+
+
+def _of_kinds(where: str, params: list[Any], kinds: Sequence[str] | None,
+              other_kinds: bool) -> tuple[str, list[Any]]:
+    """``where`` narrowed to plugin records of ``kinds`` (or, ``other_kinds``, of the rest)."""
+    if kinds is None or (other_kinds and not kinds):
+        return where, params
+    marks = ", ".join("?" * len(kinds)) or "NULL"  # no kinds at all: nothing (IN (NULL))
+    return f"{where} AND kind {'NOT ' if other_kinds else ''}IN ({marks})", [*params, *kinds]
 
 
 class PrivacyRows:
@@ -134,7 +161,7 @@ class PrivacyRows:
             params = [v for _c in texts for v in variants]
             select = ", ".join([*(f"[{k}]" for k in keys), *(f"[{c}]" for c in texts)])
             for row in self.conn.execute(f"SELECT {select} FROM [{table}] WHERE {where}", params):
-                key = "/".join(str(v) for v in row[:len(keys)])
+                key = row_key(row[:len(keys)])
                 for column, value in zip(texts, row[len(keys):], strict=True):
                     if isinstance(value, str) and any(t in value.casefold() for t in wanted):
                         found.append({"table": table, "key": key, "key_values": list(row[:len(keys)]),
@@ -189,30 +216,45 @@ class PrivacyRows:
     def ended_collaborations(self, before: str) -> list[int]:
         """The ended collaborations whose end (the termination's date, else the
         agreement's or the collaboration's end) is before ``before`` (ISO date)."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT c.id FROM collaborations c LEFT JOIN terminations t ON t.collaboration_id = c.id"
-            " LEFT JOIN agreements a ON a.collaboration_id = c.id WHERE c.stage = 'ended'"
-            " AND coalesce(nullif(t.ended_on, ''), nullif(a.[end], ''), nullif(c.[end], ''), substr(c.updated_at, 1, 10)) < ?"
-            " ORDER BY c.id", [before])]
+        return [r[0] for r in self.conn.execute(f"{_ENDED} ORDER BY c.id", [before])]
 
     def inactive_contacts(self, before: str) -> list[int]:
         """The contacts of organisations with no collaboration that is not ended before
         ``before`` (an organisation without collaborations counts from the contact's
         registration)."""
-        ended = self.ended_collaborations(before)
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _ended (id INTEGER PRIMARY KEY)")
-        self.conn.execute("DELETE FROM _ended")
-        self.conn.executemany("INSERT INTO _ended VALUES (?)", [(i,) for i in ended])
-        found = [r[0] for r in self.conn.execute(
+        return [r[0] for r in self.conn.execute(
             "SELECT k.id FROM contacts k WHERE NOT EXISTS (SELECT 1 FROM collaboration_organisations co"
-            " WHERE co.organisation_id = k.organisation_id AND co.collaboration_id NOT IN (SELECT id FROM _ended))"
+            f" WHERE co.organisation_id = k.organisation_id AND co.collaboration_id NOT IN ({_ENDED}))"
             " AND (EXISTS (SELECT 1 FROM collaboration_organisations co WHERE co.organisation_id = k.organisation_id)"
-            " OR substr(k.created_at, 1, 10) < ?) ORDER BY k.id", [before])]
-        self.conn.execute("DROP TABLE _ended")
-        return found
+            " OR substr(k.created_at, 1, 10) < ?) ORDER BY k.id", [before, before])]
 
-    def keys_where(self, table: str, where: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """The keys of the rows of ``table`` matching ``where`` (SQL written by the core)."""
+    def created_before(self, table: str, before: str, kinds: Sequence[str] | None = None,
+                       other_kinds: bool = False) -> list[tuple[Any, ...]]:
+        """The keys of the rows of ``table`` made before ``before`` (by its
+        :data:`DATED` column); for plugin records, only those of ``kinds`` (with
+        ``other_kinds``: of every kind but those)."""
+        where, params = _of_kinds(f"substr(coalesce([{DATED[table]}], ''), 1, 10) < ?", [before], kinds, other_kinds)
+        return self._keys(table, where, params)
+
+    def of_collaborations(self, table: str, cases: Sequence[int], kinds: Sequence[str] | None = None,
+                          other_kinds: bool = False) -> list[tuple[Any, ...]]:
+        """The keys of the rows of ``table`` that belong to the collaborations ``cases``
+        (for plugin records, ``kinds`` as in :meth:`created_before`)."""
+        column = "id" if table == "collaborations" else "collaboration_id"
+        where, params = _of_kinds(f"[{column}] IN ({', '.join('?' * len(cases)) or 'NULL'})", list(cases),
+                                  kinds, other_kinds)
+        return self._keys(table, where, params)
+
+    def notifications_before(self, before: str) -> dict[str, list[tuple[Any, ...]]]:
+        """The notifications made before ``before`` with their delivery attempts and
+        reminders, by table (those first: the order removal needs)."""
+        old = [k[0] for k in self.created_before("outbox", before)]
+        marks = ", ".join("?" * len(old)) or "NULL"
+        return {"outbox_attempts": self._keys("outbox_attempts", f"notification_id IN ({marks})", old),
+                "reminders": self._keys("reminders", f"notification_id IN ({marks})", old),
+                "outbox": [(i,) for i in old]}
+
+    def _keys(self, table: str, where: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         cols = ", ".join(f"[{c}]" for c in key_columns(table))
         return [tuple(r) for r in self.conn.execute(f"SELECT {cols} FROM [{table}] WHERE {where}", list(params))]
 

@@ -302,9 +302,7 @@ class Store(OrganisationRows, ContactRows, CollaborationRows, CaseworkRows, Peop
                      if self._touched else None),
         }
         self._touched = {}
-        row["salt"] = audit.new_salt()
-        row["sealed"] = audit.seal(row["salt"], row)
-        row["hash"] = audit.event_hash(row)
+        audit.sealed(row)
         row["mac"] = anchor.mac(self.mac_key, row["hash"]) if self.mac_key else None
         insert(self.conn, "events", row)
         self._head = (row["id"], row["hash"])

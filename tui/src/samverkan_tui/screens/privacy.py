@@ -76,17 +76,8 @@ def column_name(column: str) -> str:
 
 
 def key_text(key: Any) -> str:
-    """A row's key as shown, as the extract writes it ("3", "3/5"); "*": every row."""
-    if key == "*":
-        return _("alla")
-    if isinstance(key, str) and key.startswith("["):  # culling names a row by its key as JSON
-        try:
-            key = json.loads(key)
-        except ValueError:
-            pass
-    if isinstance(key, list | tuple):
-        return "/".join(str(k) for k in key)
-    return str(key)
+    """A row's key as shown, as the core names it ("3", "3/5"); "*": every row."""
+    return _("alla") if key == "*" else str(key)
 
 
 def one_line(value: Any) -> str:
