@@ -53,6 +53,32 @@ def test_a_hangup_ends_a_stuck_session_within_a_second_and_closes_the_database(t
     assert took < 1.5, took
 
 
+STUCK_ON_THE_WAY_OUT = textwrap.dedent('''
+    import threading, time
+    from samverkan.runtime.terminal import SessionGuard
+
+    guard = SessionGuard(lambda reason: None, None, fds=())
+    with guard:
+        pass  # the interface returned ...
+    # ... but a thread of it spins on a terminal that went away, and is not a daemon
+    threading.Thread(target=lambda: time.sleep(3600), daemon=False).start()
+    guard.exit_within(0.5)
+    print("returned", flush=True)
+''')
+
+
+def test_a_process_whose_interface_returned_does_not_hang_on_a_stuck_thread():
+    proc = subprocess.Popen([sys.executable, "-c", STUCK_ON_THE_WAY_OUT], stdout=subprocess.PIPE, text=True)
+    try:
+        started = time.monotonic()
+        status = proc.wait(10)  # without the bound the interpreter waits for the thread for ever
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+    assert proc.stdout is not None and proc.stdout.read() == "returned\n"
+    assert status == 0 and took < 5, took
+
+
 def test_a_closed_terminal_ends_the_session(tmp_path: Path):
     import os
     import pty

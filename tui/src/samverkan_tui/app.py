@@ -391,6 +391,7 @@ def run(settings: Any) -> int:
             app.run()
     finally:
         app.services.store.close()
+        guard.exit_within()  # the way out must not hang on a terminal that went away
     if guard.reason == IDLE:
         print(translate(idle_notice(guard.idle_seconds), lang), flush=True)
     return guard.exit_status

@@ -12,7 +12,8 @@ being checkpointed), and a session nobody uses should end by itself:
   and ends an idle session after the configured time. Ending asks the interface to exit
   (its ``end`` callback) and, if it has not returned within a short grace, closes the
   database and ends the process, so a terminal that is gone cannot keep it hanging
-  (Textual's writer thread blocks for good once its terminal is gone).
+  (Textual's writer thread blocks for good once its terminal is gone); once the
+  interface has returned, :meth:`SessionGuard.exit_within` bounds the way out too.
 - :class:`SessionSlots`: at most N sessions per person at once (``flock`` on a slot
   file each, released by the kernel however the process ends).
 
@@ -149,6 +150,20 @@ class SessionGuard:
             except (TypeError, ValueError):
                 pass
         self._previous.clear()
+
+    def exit_within(self, seconds: float | None = None) -> None:
+        """After the interface returned: end the process if it is still there after
+        ``seconds`` (the grace, at least 2 s: a normal way out is well within it). A terminal that went away while the
+        interface was quitting leaves Textual's input thread spinning on it, and the
+        interpreter would wait for that thread for ever, at full CPU. A normal exit
+        ends the process (and this daemon thread) long before."""
+        wait = max(self._grace, 2.0) if seconds is None else seconds
+
+        def end() -> None:
+            time.sleep(wait)
+            os._exit(self.exit_status)
+
+        threading.Thread(target=end, name="session-exit", daemon=True).start()
 
     def __enter__(self) -> SessionGuard:
         return self.start()
